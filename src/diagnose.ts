@@ -1,0 +1,290 @@
+import { normalizeCode, type CatalogSet } from './catalog.js';
+import { checkClock } from './input/clock.js';
+import { extractLine, syntheticStatus, type LineFacts } from './input/lines.js';
+import { decideProvider, findEvidence, requestIdEvidence } from './input/provider.js';
+import { RegionScanner, type Region } from './input/stream.js';
+import { isXmlParserLoaded, loadXmlParser, parseErrorXml } from './input/xml.js';
+import { findByMessage, findByName, findByStatus, lookupQuery, toMatch } from './match.js';
+import type { ErrorFacts, Evidence, Finding, InputKind, Match, Report } from './types.js';
+
+export interface DiagnoseOptions {
+  /** Only this provider's catalog (already checked with `checkProvider`). */
+  provider?: string;
+}
+
+/** Facts more than this many lines apart belong to different errors. */
+const MAX_GAP_LINES = 40;
+/** At most this many distinct findings are kept; further distinct errors are counted, not listed. */
+export const MAX_FINDINGS = 500;
+/** Inputs up to this size with no recognisable error report are looked up as a whole, as a query. */
+const QUERY_FALLBACK_BYTES = 64 * 1024;
+/** Kinds in the order that describes a finding best. */
+const KIND_RANK: InputKind[] = ['xml', 'http', 'sdk', 'json', 'log', 'text'];
+
+/** One error being assembled from consecutive lines. */
+interface Group {
+  facts: ErrorFacts;
+  codeStrong: boolean;
+  slots: Set<string>;
+  firstLine: number;
+  lastLine: number;
+  kinds: Set<InputKind>;
+}
+
+interface Aggregate {
+  facts: ErrorFacts;
+  count: number;
+  line: number;
+}
+
+function newGroup(line: number): Group {
+  return {
+    facts: { kind: 'text', code: null, status: null, message: null, requestId: null, fields: {}, evidence: [], synthetic: false },
+    codeStrong: false,
+    slots: new Set(),
+    firstLine: line,
+    lastLine: line,
+    kinds: new Set(),
+  };
+}
+
+function hasError(g: Group): boolean {
+  return g.facts.code !== null || (g.facts.status !== null && g.facts.status >= 300);
+}
+
+/** Whether a line's facts describe a different error from the one being assembled. */
+function conflicts(g: Group, f: LineFacts, line: number): boolean {
+  if (line - g.lastLine > MAX_GAP_LINES) return true;
+  if (f.starts && hasError(g)) return true;
+  if (g.slots.has(f.slot) && (f.code || f.status || f.requestId || f.message)) return true;
+  const { facts } = g;
+  if (f.code && !f.weakCode && g.codeStrong && syntheticStatus(f.code) === null && !facts.synthetic && normalizeCode(f.code) !== normalizeCode(facts.code!)) return true;
+  if (f.status && facts.status && f.status !== facts.status) return true;
+  if (f.requestId && facts.requestId && f.requestId.trim() !== facts.requestId) return true;
+  return false;
+}
+
+function addFacts(g: Group, f: LineFacts, line: number): void {
+  const { facts } = g;
+  g.slots.add(f.slot);
+  g.lastLine = line;
+  g.kinds.add(f.kind);
+  if (f.code) {
+    const synthetic = syntheticStatus(f.code);
+    if (synthetic !== null) {
+      if (facts.code === null) facts.synthetic = true;
+      if (synthetic > 0 && facts.status === null) facts.status = synthetic;
+    } else if (facts.code === null || facts.synthetic || (!g.codeStrong && !f.weakCode)) {
+      facts.code = f.code.trim();
+      facts.synthetic = false;
+      g.codeStrong = !f.weakCode;
+    }
+  }
+  if (f.status && facts.status === null) facts.status = f.status;
+  if (f.message && (facts.message === null || f.slot === 'xml')) facts.message = f.message;
+  if (f.requestId && facts.requestId === null) {
+    facts.requestId = f.requestId.trim();
+    const e = requestIdEvidence(facts.requestId);
+    if (e) facts.evidence.push(e);
+  }
+  if (f.fields) {
+    for (const [k, v] of Object.entries(f.fields)) if (v && !Object.hasOwn(facts.fields, k)) facts.fields[k] = v;
+  }
+}
+
+/** Turns one XML error body into line facts. */
+function xmlFacts(text: string): LineFacts | null {
+  const fields = parseErrorXml(text);
+  if (!fields) return null;
+  const { Code, Message, RequestId, ...rest } = fields;
+  return { slot: 'xml', kind: 'xml', code: Code, message: Message, requestId: RequestId, fields: rest as Record<string, string> };
+}
+
+/**
+ * Reads an input (in chunks of any size) and reports each distinct error in it once, with how
+ * often and from which line it appears. Memory stays bounded whatever the input's size.
+ */
+export class Diagnoser {
+  readonly #set: CatalogSet;
+  readonly #options: DiagnoseOptions;
+  readonly #scanner: RegionScanner;
+  readonly #aggregates = new Map<string, Aggregate>();
+  readonly #documentEvidence = new Map<string, Evidence>();
+  #group: Group | null = null;
+  #head = '';
+  #bytes = 0;
+  #dropped = 0;
+
+  constructor(set: CatalogSet, options: DiagnoseOptions = {}) {
+    this.#set = set;
+    this.#options = options;
+    this.#scanner = new RegionScanner((region) => this.#onRegion(region));
+  }
+
+  /** Feeds the next chunk. Loads the XML parser first if the chunk may hold an XML body. */
+  async push(chunk: Buffer | string): Promise<void> {
+    const latin1 = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').toString('latin1') : chunk.toString('latin1');
+    if (this.#bytes < QUERY_FALLBACK_BYTES) this.#head += latin1.slice(0, QUERY_FALLBACK_BYTES - this.#bytes);
+    this.#bytes += latin1.length;
+    if (!isXmlParserLoaded() && /<\/Error|Error&gt;|\\u003c\/Error|<\\\/Error/.test(latin1)) await loadXmlParser();
+    this.#scanner.push(latin1);
+  }
+
+  /** Ends the input and returns the findings. */
+  async end(): Promise<Report> {
+    this.#scanner.end();
+    this.#flush();
+    const findings: Finding[] = [];
+    for (const aggregate of this.#aggregates.values()) {
+      const finding = this.#resolve(aggregate);
+      if (finding) findings.push(finding);
+    }
+    if (findings.length === 0 && this.#bytes <= QUERY_FALLBACK_BYTES) {
+      const text = Buffer.from(this.#head, 'latin1').toString('utf8').trim();
+      if (text.length > 0 && text.length <= 2000) return lookupReport(this.#set, text, this.#options);
+    }
+    if (this.#dropped > 0 && findings.length > 0) {
+      findings[findings.length - 1]!.notes.push(`${this.#dropped} further occurrences of other errors were counted but not listed (more than ${MAX_FINDINGS} distinct errors)`);
+    }
+    return { findings };
+  }
+
+  #onRegion(region: Region): void {
+    const lineFacts = region.isXml ? [xmlFacts(region.text)].filter((f): f is LineFacts => f !== null) : extractLine(region.text);
+    const evidence = findEvidence(region.text);
+    for (const e of evidence) if (!this.#documentEvidence.has(e.reason)) this.#documentEvidence.set(e.reason, e);
+    for (const f of lineFacts) {
+      if (this.#group && conflicts(this.#group, f, region.line)) this.#flush();
+      this.#group ??= newGroup(region.line);
+      addFacts(this.#group, f, region.line);
+    }
+    if (this.#group && evidence.length > 0 && region.line - this.#group.lastLine <= MAX_GAP_LINES) {
+      this.#group.facts.evidence.push(...evidence);
+    }
+  }
+
+  #flush(): void {
+    const g = this.#group;
+    this.#group = null;
+    if (!g || !hasError(g)) return;
+    // A loose `code: "…"` pair with no status is only an error report if the catalog knows the code.
+    if (!g.codeStrong && g.facts.code && g.facts.status === null && !findByName(this.#set, g.facts.code)) return;
+    g.facts.kind = KIND_RANK.find((k) => g.kinds.has(k)) ?? 'text';
+    if (g.kinds.size > 1 && g.kinds.has('log')) g.facts.kind = 'log';
+    const decided = decideProvider(g.facts.evidence);
+    const key = `${decided.provider}|${g.facts.code ? normalizeCode(g.facts.code) : ''}|${g.facts.status}|${g.facts.synthetic}`;
+    const found = this.#aggregates.get(key);
+    if (found) found.count++;
+    else if (this.#aggregates.size >= MAX_FINDINGS) this.#dropped++;
+    else this.#aggregates.set(key, { facts: g.facts, count: 1, line: g.firstLine });
+  }
+
+  #resolve({ facts, count, line }: Aggregate): Finding | null {
+    const decided = decideProvider(facts.evidence.length > 0 ? facts.evidence : [...this.#documentEvidence.values()]);
+    const provider = this.#options.provider ?? decided.provider;
+    const finding: Finding = {
+      input: {
+        kind: facts.kind,
+        code: facts.synthetic ? null : facts.code,
+        status: facts.status,
+        message: facts.message,
+        requestId: facts.requestId,
+        provider,
+        evidence: this.#options.provider ? ['--provider option'] : decided.reasons,
+        fields: facts.fields,
+      },
+      count,
+      line,
+      matches: [],
+      suggestions: [],
+      notes: [],
+      clock: null,
+    };
+    explain(this.#set, finding, this.#options.provider);
+    return finding;
+  }
+}
+
+/** Fills a finding's matches and notes from its extracted facts. */
+function explain(set: CatalogSet, finding: Finding, only: string | undefined): void {
+  const { code, status, message, provider, fields } = finding.input;
+  const scope = only ?? undefined;
+  let matches: Match[] = [];
+  if (code) {
+    const byName = (provider ? findByName(set, code, provider) : null) ?? findByName(set, code, scope);
+    if (byName) matches = byName.refs.map((r) => toMatch(r, byName.kind, 1));
+    else finding.notes.push(`"${code}" is not in errlookup's catalogs${status ? `; showing what HTTP ${status} means instead` : ''}`);
+  }
+  if (matches.length === 0 && message) {
+    const byMessage = findByMessage(set, message, provider ?? scope) ?? findByMessage(set, message, scope);
+    if (byMessage) matches = byMessage.refs.map((r) => toMatch(r, 'message', byMessage.score));
+  }
+  if (matches.length === 0 && status) {
+    const catalogs = provider ? [set.catalog(provider)].filter((c) => c !== undefined) : set.catalogs.filter((c) => !c.generic);
+    for (const catalog of catalogs) {
+      const note = Object.hasOwn(catalog.bodiless, String(status)) ? catalog.bodiless[String(status)] : undefined;
+      if (!note) continue;
+      if (!code) finding.notes.push(`${catalog.name}: ${note.note}`);
+      for (const c of note.codes) {
+        const hit = findByName(set, c, catalog.provider);
+        if (hit) matches.push(...hit.refs.map((r) => toMatch(r, 'status', 1)));
+      }
+    }
+    if (matches.length === 0) matches = findByStatus(set, status, provider ?? scope).map((r) => toMatch(r, 'status', 1));
+    if (matches.length === 0 && provider) matches = findByStatus(set, status).map((r) => toMatch(r, 'status', 1));
+  }
+  const clock = checkClock(code, message, fields);
+  if (clock) {
+    finding.clock = clock;
+    if (clock.verdict === 'likely') {
+      matches = matches.map((m) => (m.retry === 'permanent' ? { ...m, retry: 'clock-skew' as const, retryable: false } : m));
+    }
+  }
+  finding.matches = matches;
+}
+
+/** A report for a query typed by hand: a code, a status, a message, or a typo of one. */
+export async function lookupReport(set: CatalogSet, query: string, options: DiagnoseOptions = {}): Promise<Report> {
+  const q = query.trim();
+  const result = await lookupQuery(set, q, options);
+  const kind: InputKind = /^[1-5]\d\d$/.test(q) ? 'status' : /\s/.test(q) ? 'text' : 'code';
+  const finding: Finding = {
+    input: {
+      kind,
+      code: kind === 'code' ? q : null,
+      status: kind === 'status' ? Number(q) : null,
+      message: kind === 'text' ? q : null,
+      requestId: null,
+      provider: options.provider ?? null,
+      evidence: options.provider ? ['--provider option'] : [],
+      fields: {},
+    },
+    count: 1,
+    line: null,
+    matches: result.matches,
+    suggestions: result.suggestions,
+    notes: [],
+    clock: null,
+  };
+  return { findings: [finding] };
+}
+
+/** Whether a command-line query is a report to read (XML, a transcript, several lines) rather than a name to look up. */
+export function isReport(text: string): boolean {
+  return /\n|<\w|[{}]|HTTP\/\d|An error occurred \(|Status Code:|ErrorCode:|ServiceCode=/.test(text.trim());
+}
+
+/** Diagnoses a whole text held in memory: the library's entry for arguments and small inputs. */
+export async function diagnoseText(set: CatalogSet, text: string, options: DiagnoseOptions = {}): Promise<Report> {
+  if (!isReport(text)) return lookupReport(set, text, options);
+  const d = new Diagnoser(set, options);
+  await d.push(text);
+  return d.end();
+}
+
+/** Diagnoses a stream of bytes (stdin, a file) chunk by chunk. */
+export async function diagnoseStream(set: CatalogSet, stream: AsyncIterable<Buffer | string>, options: DiagnoseOptions = {}): Promise<Report> {
+  const d = new Diagnoser(set, options);
+  for await (const chunk of stream) await d.push(chunk);
+  return d.end();
+}

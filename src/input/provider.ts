@@ -1,0 +1,101 @@
+import type { Evidence } from '../types.js';
+
+/** Providers errlookup can recognise from the shape of an input. Each has a catalog in data/. */
+export type Provider = 'azure-blob' | 'tencent-cos' | 'aws-s3';
+
+/** How much one kind of clue counts. A host or a provider's own header outweighs an SDK's name. */
+const WEIGHT = { host: 5, header: 4, server: 4, body: 3, requestId: 2, sdk: 1 } as const;
+
+interface Clue {
+  provider: Provider;
+  pattern: RegExp;
+  reason: string;
+  weight: number;
+}
+
+/**
+ * Clues found anywhere in a line. Sources: the providers' endpoint formats, their response headers
+ * (x-ms-*, x-cos-*, x-amz-*), their `Server` header values, and the SDKs' exception and package names.
+ */
+const CLUES: Clue[] = [
+  { provider: 'azure-blob', pattern: /\.(?:blob|dfs|file|queue|table)\.core\.(?:windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)/i, reason: 'core.windows.net host', weight: WEIGHT.host },
+  { provider: 'tencent-cos', pattern: /\.(?:myqcloud\.com|tencentcos\.cn)\b/i, reason: 'myqcloud.com host', weight: WEIGHT.host },
+  { provider: 'aws-s3', pattern: /\bs3[.-](?:[a-z0-9-]+\.)?amazonaws\.com(?:\.cn)?\b/i, reason: 'amazonaws.com host', weight: WEIGHT.host },
+  { provider: 'azure-blob', pattern: /\bx-ms-(?:request-id|error-code|version)\b/i, reason: 'x-ms-* header', weight: WEIGHT.header },
+  { provider: 'tencent-cos', pattern: /\bx-cos-(?:request-id|trace-id|error-code)\b/i, reason: 'x-cos-* header', weight: WEIGHT.header },
+  { provider: 'aws-s3', pattern: /\bx-amz-(?:request-id|id-2)\b/i, reason: 'x-amz-* header', weight: WEIGHT.header },
+  { provider: 'azure-blob', pattern: /\b(?:Windows-Azure-(?:Blob|File|Queue|Table)|Blob Service Version)\b/i, reason: 'Server: Windows-Azure-Blob', weight: WEIGHT.server },
+  { provider: 'tencent-cos', pattern: /\btencent-cos\b/i, reason: 'Server: tencent-cos', weight: WEIGHT.server },
+  { provider: 'aws-s3', pattern: /^\W*server:\s*AmazonS3\b/i, reason: 'Server: AmazonS3', weight: WEIGHT.server },
+  { provider: 'azure-blob', pattern: /<AuthenticationErrorDetail>|AuthenticationErrorDetail:/, reason: 'AuthenticationErrorDetail in the body', weight: WEIGHT.body },
+  { provider: 'azure-blob', pattern: /RequestId:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\\n|\s)+Time:\d{4}-/i, reason: 'RequestId/Time message suffix', weight: WEIGHT.body },
+  { provider: 'tencent-cos', pattern: /<TraceId>/, reason: 'TraceId in the body', weight: WEIGHT.body },
+  { provider: 'aws-s3', pattern: /<HostId>/, reason: 'HostId in the body', weight: WEIGHT.body },
+  { provider: 'azure-blob', pattern: /\b(?:azure\.core\.exceptions|azure\.storage|Azure\.RequestFailedException|RequestFailedException|BlobStorageException|DataLakeStorageException|com\.azure\.storage|azblob|azcore|azure-storage-blob|AzCopy|@azure\/storage|StorageErrorCode|BlobErrorCode)\b/, reason: 'Azure SDK or AzCopy', weight: WEIGHT.sdk },
+  { provider: 'tencent-cos', pattern: /\b(?:qcloud_cos|CosServiceError|CosServiceException|CosClientError|cos-go-sdk|cos-js-sdk|cos-nodejs-sdk|cos-java-sdk|cos-php-sdk|coscmd|tencentyun|Qcloud\\Cos)\b/, reason: 'COS SDK', weight: WEIGHT.sdk },
+  { provider: 'aws-s3', pattern: /\b(?:botocore|boto3|AmazonS3Exception|S3Exception|aws-sdk|@aws-sdk|Service: Amazon S3|Service: S3|aws-cli|Aws\\S3)\b/, reason: 'AWS SDK', weight: WEIGHT.sdk },
+];
+
+/** Substrings that can start a clue: the scanner looks at a line for clues only if it has one. */
+export const CLUE_TRIGGERS = [
+  'core.windows.net',
+  'core.chinacloudapi.cn',
+  'core.usgovcloudapi.net',
+  'myqcloud.com',
+  'tencentcos.cn',
+  'amazonaws.com',
+  'x-ms-',
+  'X-Ms-',
+  'x-cos-',
+  'X-Cos-',
+  'x-amz-',
+  'X-Amz-',
+  'Windows-Azure-',
+  'tencent-cos',
+  'AmazonS3',
+  'AuthenticationErrorDetail',
+  'RequestId:',
+  '<TraceId>',
+  '<HostId>',
+] as const;
+
+/** The clues in one line of input. */
+export function findEvidence(line: string): Evidence[] {
+  const found: Evidence[] = [];
+  for (const clue of CLUES) {
+    if (clue.pattern.test(line)) found.push({ provider: clue.provider, reason: clue.reason, weight: clue.weight });
+  }
+  return found;
+}
+
+const AZURE_REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const S3_REQUEST_ID = /^[0-9A-F]{16}$/;
+const COS_REQUEST_ID = /^[A-Za-z0-9+/]{24,}={0,2}$/;
+
+/**
+ * Which provider issues request IDs of this form. Azure: a GUID; S3: 16 upper-case hex digits;
+ * COS: base64 text (it decodes to `<hex>_<hex>_…`), which still names COS when an S3 SDK says "Amazon S3".
+ */
+export function requestIdEvidence(requestId: string): Evidence | null {
+  const id = requestId.trim();
+  if (AZURE_REQUEST_ID.test(id)) return { provider: 'azure-blob', reason: 'GUID request ID', weight: WEIGHT.requestId };
+  if (S3_REQUEST_ID.test(id)) return { provider: 'aws-s3', reason: '16-hex-digit request ID', weight: WEIGHT.requestId };
+  if (COS_REQUEST_ID.test(id)) {
+    const decoded = Buffer.from(id, 'base64').toString('latin1');
+    if (/^[0-9a-f]+_[0-9a-f]+_/.test(decoded)) return { provider: 'tencent-cos', reason: 'base64 request ID', weight: WEIGHT.requestId + 2 };
+  }
+  return null;
+}
+
+/** The provider with the most weight of evidence, and its reasons, strongest first. */
+export function decideProvider(evidence: readonly Evidence[]): { provider: string | null; reasons: string[] } {
+  const totals = new Map<string, number>();
+  for (const e of evidence) totals.set(e.provider, (totals.get(e.provider) ?? 0) + e.weight);
+  let provider: string | null = null;
+  let best = 0;
+  for (const [p, total] of totals) {
+    if (total > best) [provider, best] = [p, total];
+  }
+  const reasons = [...new Set(evidence.filter((e) => e.provider === provider).sort((a, b) => b.weight - a.weight).map((e) => e.reason))];
+  return { provider, reasons };
+}

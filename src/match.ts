@@ -1,0 +1,172 @@
+import type Fuse from 'fuse.js';
+import { normalizeCode, normalizeMessage, type CatalogEntryRef, type CatalogSet } from './catalog.js';
+import { UsageError } from './errors.js';
+import type { Match, MatchKind } from './types.js';
+
+/** A fuzzy hit counts as a match only up to this fuse.js score (0 is perfect, 1 is nothing alike). */
+const FUZZY_MATCH_CUTOFF = 0.3;
+/** Weaker fuzzy hits are still offered as "did you mean" suggestions up to this score. */
+const FUZZY_SUGGEST_CUTOFF = 0.6;
+/** A pasted message must be at least this long to match a catalog message by prefix. */
+const MESSAGE_PREFIX_MIN = 16;
+
+export interface LookupOptions {
+  /** Only this provider's entries (already checked with `checkProvider`). */
+  provider?: string;
+}
+
+export interface LookupResult {
+  matches: Match[];
+  suggestions: string[];
+}
+
+/** Rejects an unknown provider id, naming the valid ones. */
+export function checkProvider(set: CatalogSet, provider: string): string {
+  if (set.catalog(provider)) return provider;
+  throw new UsageError(`unknown provider "${provider}" (known: ${set.providerIds.join(', ')})`);
+}
+
+export function toMatch({ catalog, entry }: CatalogEntryRef, match: MatchKind, score: number): Match {
+  return {
+    provider: catalog.provider,
+    providerName: catalog.name,
+    code: entry.code,
+    statuses: entry.statuses,
+    meaning: entry.meaning,
+    fix: entry.fix,
+    retryable: entry.retryable,
+    retry: entry.retry,
+    docs: entry.docs,
+    match,
+    score: Math.round(score * 1000) / 1000,
+  };
+}
+
+function inScope(refs: readonly CatalogEntryRef[] | undefined, provider: string | undefined): CatalogEntryRef[] {
+  if (!refs) return [];
+  return provider ? refs.filter((r) => r.catalog.provider === provider) : [...refs];
+}
+
+/** The code with any `Type.` or `Type::` qualifier dropped: `StorageErrorCode.SERVER_BUSY` → `SERVER_BUSY`. */
+function unqualified(query: string): string | null {
+  const m = /^[A-Za-z][\w]*(?:(?:\.|::)[A-Za-z][\w]*)*(?:\.|::)([A-Za-z][\w]*)$/.exec(query);
+  return m ? m[1]! : null;
+}
+
+/** Entries whose code (or alias) is this name, ignoring case, separators and a type qualifier. */
+export function findByName(set: CatalogSet, name: string, provider?: string): { refs: CatalogEntryRef[]; kind: 'exact' | 'alias' } | null {
+  const keys = [normalizeCode(name)];
+  const bare = unqualified(name.trim());
+  if (bare) keys.push(normalizeCode(bare));
+  for (const [index, kind] of [
+    [set.byCode, 'exact'],
+    [set.byAlias, 'alias'],
+  ] as const) {
+    for (const key of keys) {
+      const refs = inScope(index.get(key), provider);
+      if (refs.length > 0) return { refs, kind };
+    }
+  }
+  return null;
+}
+
+/** Entries with this HTTP status; generic HTTP entries only when no provider entry has it. */
+export function findByStatus(set: CatalogSet, status: number, provider?: string): CatalogEntryRef[] {
+  const all = set.byStatus.get(status) ?? [];
+  const specific = inScope(
+    all.filter((r) => !r.catalog.generic),
+    provider,
+  );
+  if (specific.length > 0) return specific;
+  return all.filter((r) => r.catalog.generic);
+}
+
+/** Entries whose literal message is this text, or begins it, or is begun by it. */
+export function findByMessage(set: CatalogSet, text: string, provider?: string): { refs: CatalogEntryRef[]; score: number } | null {
+  const needle = normalizeMessage(text);
+  if (needle.length === 0) return null;
+  const exact = inScope(set.byMessage.get(needle), provider);
+  if (exact.length > 0) return { refs: exact, score: 1 };
+  if (needle.length < MESSAGE_PREFIX_MIN) return null;
+  let best: { refs: CatalogEntryRef[]; score: number } | null = null;
+  for (const [message, refs] of set.byMessage) {
+    if (message.length < MESSAGE_PREFIX_MIN) continue;
+    if (!message.startsWith(needle) && !needle.startsWith(message)) continue;
+    const score = Math.min(message.length, needle.length) / Math.max(message.length, needle.length);
+    const scoped = inScope(refs, provider);
+    if (scoped.length === 0) continue;
+    if (!best || score > best.score) best = { refs: scoped, score };
+    else if (score === best.score) best.refs.push(...scoped);
+  }
+  return best;
+}
+
+interface FuzzyItem {
+  key: string;
+  name: string;
+  ref: CatalogEntryRef;
+}
+
+let fuseModule: Promise<typeof import('fuse.js')> | undefined;
+const fuzzyIndexes = new WeakMap<CatalogSet, { codes: Fuse<FuzzyItem>; messages: Fuse<FuzzyItem> }>();
+
+/** fuse.js is loaded and its indexes built only when the exact paths have failed. */
+async function fuzzyIndex(set: CatalogSet) {
+  const cached = fuzzyIndexes.get(set);
+  if (cached) return cached;
+  const { default: FuseClass } = await (fuseModule ??= import('fuse.js'));
+  const codes: FuzzyItem[] = [];
+  const messages: FuzzyItem[] = [];
+  for (const ref of set.refs()) {
+    if (ref.catalog.generic) continue;
+    for (const name of [ref.entry.code, ...(ref.entry.aliases ?? [])]) codes.push({ key: normalizeCode(name), name, ref });
+    for (const message of [ref.entry.message, ...(ref.entry.otherMessages ?? [])]) {
+      if (message) messages.push({ key: normalizeMessage(message), name: ref.entry.code, ref });
+    }
+  }
+  const options = { keys: ['key'], includeScore: true, ignoreLocation: true, threshold: FUZZY_SUGGEST_CUTOFF };
+  const built = { codes: new FuseClass(codes, options), messages: new FuseClass(messages, options) };
+  fuzzyIndexes.set(set, built);
+  return built;
+}
+
+/** Typo-tolerant search over codes (and, for text with spaces, messages). */
+export async function findFuzzy(set: CatalogSet, query: string, provider?: string): Promise<LookupResult> {
+  const index = await fuzzyIndex(set);
+  const isText = /\s/.test(query.trim());
+  const hits = isText
+    ? index.messages.search(normalizeMessage(query), { limit: 20 })
+    : index.codes.search(normalizeCode(query), { limit: 20 });
+  const scoped = hits.filter((h) => !provider || h.item.ref.catalog.provider === provider);
+  const best = scoped[0]?.score ?? 1;
+  const matches: Match[] = [];
+  const seen = new Set<CatalogEntryRef['entry']>();
+  if (best <= FUZZY_MATCH_CUTOFF) {
+    for (const hit of scoped) {
+      // Keep every hit as good as the best (a code several providers share), and nothing weaker.
+      if ((hit.score ?? 1) > best + 1e-9 || seen.has(hit.item.ref.entry)) continue;
+      seen.add(hit.item.ref.entry);
+      matches.push(toMatch(hit.item.ref, 'fuzzy', 1 - (hit.score ?? 1)));
+    }
+  }
+  const suggestions = [...new Set(scoped.filter((h) => (h.score ?? 1) <= FUZZY_SUGGEST_CUTOFF).map((h) => h.item.name))].slice(0, 5);
+  return { matches, suggestions: matches.length > 0 ? [] : suggestions };
+}
+
+/**
+ * Looks a code, an HTTP status or a provider message up: exact, then alias, then status, then
+ * message text, then fuzzy. The first that finds anything wins.
+ */
+export async function lookupQuery(set: CatalogSet, query: string, options: LookupOptions = {}): Promise<LookupResult> {
+  const q = query.trim();
+  if (q.length === 0) return { matches: [], suggestions: [] };
+  const { provider } = options;
+  const byName = findByName(set, q, provider);
+  if (byName) return { matches: byName.refs.map((r) => toMatch(r, byName.kind, 1)), suggestions: [] };
+  if (/^[1-5]\d\d$/.test(q)) {
+    return { matches: findByStatus(set, Number(q), provider).map((r) => toMatch(r, 'status', 1)), suggestions: [] };
+  }
+  const byMessage = findByMessage(set, q, provider);
+  if (byMessage) return { matches: byMessage.refs.map((r) => toMatch(r, 'message', byMessage.score)), suggestions: [] };
+  return findFuzzy(set, q, provider);
+}

@@ -1,0 +1,89 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Finding, Match, Report, RetryClass } from '../types.js';
+import { escapeForTerminal } from './escape.js';
+
+export interface HumanOptions {
+  /** chalk colour level: 0 for none (pipes, NO_COLOR, --no-color), 1–3 on a terminal. */
+  colorLevel: 0 | 1 | 2 | 3;
+}
+
+const RETRY_TEXT = {
+  throttling: 'yes: throttled; back off exponentially (e.g. 1 s, 2 s, 4 s … with jitter) and retry',
+  transient: 'yes: transient; retry soon with a short backoff',
+  'clock-skew': 'not as is: fix the clock or the signing time first, then retry',
+  permanent: 'no: the same request will fail again until something is changed',
+} as const satisfies Record<RetryClass, string>;
+
+const MATCH_TEXT = {
+  exact: 'exact match',
+  alias: 'alias',
+  status: 'by HTTP status',
+  message: 'by message text',
+  fuzzy: 'fuzzy match',
+  list: 'catalog',
+} as const satisfies Record<Match['match'], string>;
+
+function label(c: ChalkInstance, name: string): string {
+  return c.dim(name.padEnd(10));
+}
+
+function renderMatch(c: ChalkInstance, m: Match, indent: string): string[] {
+  const how = m.match === 'exact' || m.match === 'list' ? MATCH_TEXT[m.match] : `${MATCH_TEXT[m.match]}, score ${m.score}`;
+  const retry = m.retryable ? c.green(RETRY_TEXT[m.retry]) : m.retry === 'clock-skew' ? c.yellow(RETRY_TEXT[m.retry]) : c.red(RETRY_TEXT[m.retry]);
+  return [
+    `${indent}${c.bold.cyan(escapeForTerminal(m.code))}  ${c.bold(`HTTP ${m.statuses.join(', ')}`)}  ${m.providerName}  ${c.dim(`(${how})`)}`,
+    `${indent}  ${label(c, 'Meaning')} ${m.meaning}`,
+    `${indent}  ${label(c, 'Fix')} ${m.fix}`,
+    `${indent}  ${label(c, 'Retry')} ${retry}`,
+    `${indent}  ${label(c, 'Docs')} ${c.underline(m.docs)}`,
+  ];
+}
+
+/** What the input said, for findings read from a report rather than typed as a query. */
+function renderInput(c: ChalkInstance, f: Finding): string[] {
+  const { input } = f;
+  const what = [input.code ?? (input.status ? 'no error code' : 'error'), input.status ? `HTTP ${input.status}` : null].filter(Boolean).join(', ');
+  const seen = f.count > 1 ? `seen ${f.count} times, first on line ${f.line}` : f.line !== null ? `line ${f.line}` : '';
+  const lines = [`${c.bold(`▶ ${escapeForTerminal(what)}`)}${seen ? c.dim(`  (${seen})`) : ''}`];
+  if (input.provider) {
+    const name = f.matches.find((m) => m.provider === input.provider)?.providerName ?? input.provider;
+    lines.push(`  ${label(c, 'Provider')} ${name}${input.evidence.length ? c.dim(` (${escapeForTerminal(input.evidence.join(', '))})`) : ''}`);
+  }
+  if (input.message) lines.push(`  ${label(c, 'Message')} ${escapeForTerminal(input.message)}`);
+  if (input.requestId) lines.push(`  ${label(c, 'RequestId')} ${escapeForTerminal(input.requestId)}`);
+  for (const [name, value] of Object.entries(input.fields)) {
+    lines.push(`  ${label(c, name)} ${escapeForTerminal(value)}`);
+  }
+  if (f.clock) {
+    const verdict = f.clock.verdict === 'likely' ? c.yellow('clock skew likely') : c.green('clock skew unlikely');
+    lines.push(`  ${label(c, 'Clock')} ${verdict}: ${escapeForTerminal(f.clock.detail)}`);
+  }
+  for (const note of f.notes) lines.push(`  ${label(c, 'Note')} ${escapeForTerminal(note)}`);
+  return lines;
+}
+
+function isQuery(f: Finding): boolean {
+  return f.line === null && (f.input.kind === 'code' || f.input.kind === 'status' || f.input.kind === 'text');
+}
+
+/** Findings as text for a person. With colour level 0 the text has no escape sequences at all. */
+export function renderHuman(report: Report, options: HumanOptions): string {
+  const c = new Chalk({ level: options.colorLevel });
+  const blocks: string[] = [];
+  for (const f of report.findings) {
+    const lines: string[] = [];
+    const query = isQuery(f);
+    if (!query) lines.push(...renderInput(c, f));
+    if (f.matches.length === 0) {
+      const asked = escapeForTerminal(f.input.code ?? f.input.message ?? String(f.input.status ?? ''));
+      lines.push(query ? `errlookup: no match for "${asked}"` : `  ${c.dim('no catalog entry matches this error')}`);
+      if (f.suggestions.length) lines.push(`${query ? '' : '  '}Did you mean: ${f.suggestions.map(escapeForTerminal).join(', ')}?`);
+    }
+    f.matches.forEach((m, i) => {
+      if (i > 0 || !query) lines.push('');
+      lines.push(...renderMatch(c, m, query ? '' : '  '));
+    });
+    blocks.push(lines.join('\n'));
+  }
+  return blocks.length ? `${blocks.join('\n\n')}\n` : '';
+}

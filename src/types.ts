@@ -1,0 +1,117 @@
+/** How much a retry can help: see data/README.md. */
+export type RetryClass = 'throttling' | 'transient' | 'clock-skew' | 'permanent';
+
+export const RETRY_CLASSES = ['throttling', 'transient', 'clock-skew', 'permanent'] as const satisfies readonly RetryClass[];
+
+/** One error code of one provider, as stored in data/<provider>.json. */
+export interface CatalogEntry {
+  code: string;
+  statuses: number[];
+  message?: string;
+  otherMessages?: string[];
+  meaning: string;
+  fix: string;
+  retry: RetryClass;
+  retryable: boolean;
+  docs: string;
+  aliases?: string[];
+  service?: string;
+}
+
+/** What a provider's body-less response (a HEAD, say) with this status usually means. */
+export interface BodilessNote {
+  codes: string[];
+  note: string;
+}
+
+export interface Catalog {
+  provider: string;
+  name: string;
+  checkedAgainst: string;
+  docs: string;
+  generic: boolean;
+  bodiless: Record<string, BodilessNote>;
+  entries: CatalogEntry[];
+}
+
+/** How a match was found, in the order the matcher tries them. `list` marks catalog listings. */
+export type MatchKind = 'exact' | 'alias' | 'status' | 'message' | 'fuzzy' | 'list';
+
+export interface Match {
+  provider: string;
+  providerName: string;
+  code: string;
+  statuses: number[];
+  meaning: string;
+  fix: string;
+  retryable: boolean;
+  retry: RetryClass;
+  docs: string;
+  match: MatchKind;
+  /** 1 for exact, alias, status and listing; lower for message prefixes and fuzzy hits. */
+  score: number;
+}
+
+/** The kinds of input a finding can come from. */
+export type InputKind =
+  | 'code'
+  | 'status'
+  | 'text'
+  | 'xml'
+  | 'json'
+  | 'http'
+  | 'sdk'
+  | 'log'
+  | 'list';
+
+/** A provider and the reason errlookup believes it sent the error. */
+export interface Evidence {
+  provider: string;
+  reason: string;
+  weight: number;
+}
+
+/** Facts pulled out of the input for one error. */
+export interface ErrorFacts {
+  kind: InputKind;
+  code: string | null;
+  status: number | null;
+  message: string | null;
+  requestId: string | null;
+  /** Further named fields: TraceId, HostId, Resource, AuthenticationErrorDetail, Date, ServerTime, … */
+  fields: Record<string, string>;
+  evidence: Evidence[];
+  /** True when the code was made up by an SDK from the status alone (botocore "(403)", "NotFound", COS "NoSuchResource"). */
+  synthetic: boolean;
+}
+
+export interface ClockCheck {
+  verdict: 'likely' | 'unlikely';
+  detail: string;
+  skewSeconds: number | null;
+}
+
+export interface Finding {
+  input: {
+    kind: InputKind;
+    code: string | null;
+    status: number | null;
+    message: string | null;
+    requestId: string | null;
+    provider: string | null;
+    /** Why the provider was chosen, strongest first. */
+    evidence: string[];
+    fields: Record<string, string>;
+  };
+  count: number;
+  line: number | null;
+  matches: Match[];
+  /** Close candidates when nothing matched well. */
+  suggestions: string[];
+  notes: string[];
+  clock: ClockCheck | null;
+}
+
+export interface Report {
+  findings: Finding[];
+}
