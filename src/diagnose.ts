@@ -52,44 +52,111 @@ function hasError(g: Group): boolean {
   return g.facts.code !== null || (g.facts.status !== null && g.facts.status >= 300);
 }
 
-/** Whether a line's facts describe a different error from the one being assembled. */
-function conflicts(g: Group, f: LineFacts, line: number): boolean {
-  if (line - g.lastLine > MAX_GAP_LINES) return true;
-  if (f.starts && hasError(g)) return true;
-  if (g.slots.has(f.slot) && (f.code || f.status || f.requestId || f.message)) return true;
-  const { facts } = g;
-  if (f.code && !f.weakCode && g.codeStrong && syntheticStatus(f.code) === null && !facts.synthetic && normalizeCode(f.code) !== normalizeCode(facts.code!)) return true;
-  if (f.status && facts.status && f.status !== facts.status) return true;
-  if (f.requestId && facts.requestId && f.requestId.trim() !== facts.requestId) return true;
-  return false;
+/** The statements a line makes, for telling whether a group already has one of the same kind. */
+function slotKeys(f: LineFacts): string[] {
+  if (f.slot !== 'kv' && f.slot !== 'pairs') return [f.slot];
+  const keys: string[] = [];
+  if (f.code) keys.push(`${f.slot}:code`);
+  if (f.status) keys.push(`${f.slot}:status`);
+  if (f.message) keys.push(`${f.slot}:message`);
+  if (f.requestId) keys.push(`${f.slot}:requestId`);
+  return keys;
 }
 
-function addFacts(g: Group, f: LineFacts, line: number): void {
+function hasPayload(f: LineFacts): boolean {
+  return !!(f.code || f.status || f.requestId || f.message);
+}
+
+/** Whether a line's facts describe a different error from the one being assembled. */
+function conflicts(g: Group, f: LineFacts, line: number, canonical: (code: string) => string | null): boolean {
+  if (line - g.lastLine > MAX_GAP_LINES) return true;
   const { facts } = g;
-  g.slots.add(f.slot);
+  if (f.requestId && facts.requestId) return f.requestId.trim() !== facts.requestId;
+  if (f.starts && hasError(g) && (facts.status !== null || g.slots.has(f.slot))) return true;
+  if (hasPayload(f) && slotKeys(f).some((k) => g.slots.has(k))) return true;
+  if (f.code && facts.code && !facts.synthetic && syntheticStatus(f.code) === null) {
+    const strong = !f.weakCode || canonical(f.code) !== null;
+    if (strong && g.codeStrong && normalizeCode(f.code) !== normalizeCode(facts.code)) return true;
+  }
+  return !!(f.status && facts.status && f.status !== facts.status);
+}
+
+/** Azure appends "RequestId:<guid>\nTime:<timestamp>" to every message: split it off into fields. */
+export function splitMessageSuffix(message: string): { message: string; requestId?: string; time?: string } {
+  const m = /^([\s\S]*?)(?:\s|\\n|\[\w+\])*RequestId:([0-9a-f]{8}-[0-9a-f-]{27})(?:\s|\\n|\[\w+\])*(?:Time:(\d{4}-\d\d-\d\dT[\d:.]+Z))?[\s\S]*$/.exec(message);
+  if (!m) return { message: message.trim() };
+  return { message: m[1]!.trim(), requestId: m[2], time: m[3] };
+}
+
+/** A code that only an SDK's text reports (not an XML body or a header) may be one the SDK made up. */
+function isSdkText(f: LineFacts): boolean {
+  return f.slot !== 'xml' && f.slot !== 'header-code' && f.slot !== 'json-error';
+}
+
+function addFacts(g: Group, f: LineFacts, line: number, canonical: (code: string) => string | null): void {
+  const { facts } = g;
+  for (const key of slotKeys(f)) g.slots.add(key);
   g.lastLine = line;
   g.kinds.add(f.kind);
   if (f.code) {
-    const synthetic = syntheticStatus(f.code);
+    const synthetic = isSdkText(f) ? syntheticStatus(f.code) : null;
     if (synthetic !== null) {
       if (facts.code === null) facts.synthetic = true;
       if (synthetic > 0 && facts.status === null) facts.status = synthetic;
-    } else if (facts.code === null || facts.synthetic || (!g.codeStrong && !f.weakCode)) {
-      facts.code = f.code.trim();
-      facts.synthetic = false;
-      g.codeStrong = !f.weakCode;
+    } else {
+      // A loose candidate (a class name, a `code: '…'` pair) counts only if the catalog knows it.
+      const strong = !f.weakCode;
+      const known = strong ? null : canonical(f.code);
+      const replace = facts.code === null || facts.synthetic || (!g.codeStrong && strong);
+      if (replace && (strong || known !== null)) {
+        facts.code = known ?? f.code.trim();
+        facts.synthetic = false;
+        g.codeStrong = strong;
+      }
     }
   }
   if (f.status && facts.status === null) facts.status = f.status;
-  if (f.message && (facts.message === null || f.slot === 'xml')) facts.message = f.message;
-  if (f.requestId && facts.requestId === null) {
-    facts.requestId = f.requestId.trim();
-    const e = requestIdEvidence(facts.requestId);
-    if (e) facts.evidence.push(e);
+  if (f.message && (facts.message === null || f.slot === 'xml')) {
+    const split = splitMessageSuffix(f.message);
+    if (split.message) facts.message = split.message;
+    if (split.requestId && facts.requestId === null) setRequestId(facts, split.requestId);
+    if (split.time && !Object.hasOwn(facts.fields, 'Time')) facts.fields.Time = split.time;
   }
+  if (f.requestId && facts.requestId === null) setRequestId(facts, f.requestId);
   if (f.fields) {
     for (const [k, v] of Object.entries(f.fields)) if (v && !Object.hasOwn(facts.fields, k)) facts.fields[k] = v;
   }
+  if (f.evidence) facts.evidence.push(FORMAT_EVIDENCE[f.evidence]);
+}
+
+function setRequestId(facts: ErrorFacts, requestId: string): void {
+  facts.requestId = requestId.trim();
+  const e = requestIdEvidence(facts.requestId);
+  if (e) facts.evidence.push(e);
+}
+
+/** A message format only one provider's SDKs or tools print. */
+const FORMAT_EVIDENCE = {
+  azure: { provider: 'azure-blob', reason: 'Azure SDK or AzCopy message format', weight: 1 },
+  aws: { provider: 'aws-s3', reason: 'AWS SDK message format', weight: 1 },
+  cos: { provider: 'tencent-cos', reason: 'COS SDK message format', weight: 1 },
+} as const satisfies Record<NonNullable<LineFacts['evidence']>, Evidence>;
+
+/** Merges a later report of the same request (same request ID) into the earlier one. */
+function mergeGroups(into: Group, from: Group): void {
+  const a = into.facts;
+  const b = from.facts;
+  if (b.code && (a.code === null || a.synthetic || (!into.codeStrong && from.codeStrong))) {
+    a.code = b.code;
+    a.synthetic = b.synthetic;
+    into.codeStrong = from.codeStrong;
+  }
+  a.status ??= b.status;
+  a.message ??= b.message;
+  for (const [k, v] of Object.entries(b.fields)) if (!Object.hasOwn(a.fields, k)) a.fields[k] = v;
+  a.evidence.push(...b.evidence);
+  for (const k of from.kinds) into.kinds.add(k);
+  into.lastLine = from.lastLine;
 }
 
 /** Turns one XML error body into line facts. */
@@ -111,6 +178,10 @@ export class Diagnoser {
   readonly #aggregates = new Map<string, Aggregate>();
   readonly #documentEvidence = new Map<string, Evidence>();
   #group: Group | null = null;
+  /** The last finished group, held back in case the next one reports the same request. */
+  #held: Group | null = null;
+  /** The catalog's spelling of a code, or null when no catalog has it. */
+  readonly #canonical = (code: string): string | null => findByName(this.#set, code)?.refs[0]?.entry.code ?? null;
   #head = '';
   #bytes = 0;
   #dropped = 0;
@@ -134,8 +205,10 @@ export class Diagnoser {
   async end(): Promise<Report> {
     this.#scanner.end();
     this.#flush();
+    this.#aggregate(this.#held);
+    this.#held = null;
     const findings: Finding[] = [];
-    for (const aggregate of this.#aggregates.values()) {
+    for (const aggregate of this.#foldStatusless()) {
       const finding = this.#resolve(aggregate);
       if (finding) findings.push(finding);
     }
@@ -150,13 +223,15 @@ export class Diagnoser {
   }
 
   #onRegion(region: Region): void {
-    const lineFacts = region.isXml ? [xmlFacts(region.text)].filter((f): f is LineFacts => f !== null) : extractLine(region.text);
+    const lineFacts = region.isXml ? [xmlFacts(region.text)].filter((f): f is LineFacts => f !== null) : extractLine(region.text, region.before);
     const evidence = findEvidence(region.text);
     for (const e of evidence) if (!this.#documentEvidence.has(e.reason)) this.#documentEvidence.set(e.reason, e);
+    // The facts of one line are one statement: the line as a whole may start a new error, never a part of it.
+    const group = this.#group;
+    if (group && lineFacts.some((f) => conflicts(group, f, region.line, this.#canonical))) this.#flush();
     for (const f of lineFacts) {
-      if (this.#group && conflicts(this.#group, f, region.line)) this.#flush();
       this.#group ??= newGroup(region.line);
-      addFacts(this.#group, f, region.line);
+      addFacts(this.#group, f, region.line, this.#canonical);
     }
     if (this.#group && evidence.length > 0 && region.line - this.#group.lastLine <= MAX_GAP_LINES) {
       this.#group.facts.evidence.push(...evidence);
@@ -167,8 +242,17 @@ export class Diagnoser {
     const g = this.#group;
     this.#group = null;
     if (!g || !hasError(g)) return;
-    // A loose `code: "…"` pair with no status is only an error report if the catalog knows the code.
-    if (!g.codeStrong && g.facts.code && g.facts.status === null && !findByName(this.#set, g.facts.code)) return;
+    const held = this.#held;
+    if (held && held.facts.requestId !== null && held.facts.requestId === g.facts.requestId && g.firstLine - held.lastLine <= MAX_GAP_LINES) {
+      mergeGroups(held, g);
+      return;
+    }
+    this.#aggregate(held);
+    this.#held = g;
+  }
+
+  #aggregate(g: Group | null): void {
+    if (!g) return;
     g.facts.kind = KIND_RANK.find((k) => g.kinds.has(k)) ?? 'text';
     if (g.kinds.size > 1 && g.kinds.has('log')) g.facts.kind = 'log';
     const decided = decideProvider(g.facts.evidence);
@@ -177,6 +261,25 @@ export class Diagnoser {
     if (found) found.count++;
     else if (this.#aggregates.size >= MAX_FINDINGS) this.#dropped++;
     else this.#aggregates.set(key, { facts: g.facts, count: 1, line: g.firstLine });
+  }
+
+  /** Folds an error reported without a status into the one report of the same code that has one. */
+  #foldStatusless(): Aggregate[] {
+    const all = [...this.#aggregates.values()];
+    const keep: Aggregate[] = [];
+    for (const a of all) {
+      if (a.facts.status === null && a.facts.code) {
+        const code = normalizeCode(a.facts.code);
+        const twins = all.filter((b) => b !== a && b.facts.status !== null && b.facts.code && normalizeCode(b.facts.code) === code);
+        if (twins.length === 1) {
+          twins[0]!.count += a.count;
+          twins[0]!.line = Math.min(twins[0]!.line, a.line);
+          continue;
+        }
+      }
+      keep.push(a);
+    }
+    return keep;
   }
 
   #resolve({ facts, count, line }: Aggregate): Finding | null {
@@ -201,6 +304,14 @@ export class Diagnoser {
       clock: null,
     };
     explain(this.#set, finding, this.#options.provider);
+    if (finding.input.provider === null) {
+      const named = new Set(finding.matches.filter((m) => m.provider !== 'http').map((m) => m.provider));
+      if (named.size === 1 && finding.input.code) {
+        const [only] = named;
+        finding.input.provider = only!;
+        finding.input.evidence = [`only ${finding.matches[0]!.providerName} has this code`];
+      }
+    }
     return finding;
   }
 }

@@ -58,6 +58,11 @@ export function findByName(set: CatalogSet, name: string, provider?: string): { 
   const keys = [normalizeCode(name)];
   const bare = unqualified(name.trim());
   if (bare) keys.push(normalizeCode(bare));
+  // SDK exception class names: NoSuchKeyException (Java v2), AuthenticationFailedError (JS).
+  for (const key of [...keys]) {
+    const stripped = key.replace(/(?:exception|error)$/, '');
+    if (stripped !== key && stripped.length >= 6) keys.push(stripped);
+  }
   for (const [index, kind] of [
     [set.byCode, 'exact'],
     [set.byAlias, 'alias'],

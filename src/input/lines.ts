@@ -16,12 +16,15 @@ export interface LineFacts {
   fields?: Record<string, string>;
   /** This line begins a new error report (a response's status line, a traceback, an AzCopy failure). */
   starts?: boolean;
+  /** The format itself names a provider family: an SDK only one provider ships. */
+  evidence?: 'azure' | 'aws' | 'cos';
 }
 
 interface LineRule {
   /** A regular-expression source that must match somewhere in the line for `extract` to run. */
   trigger: string;
-  extract(line: string): LineFacts | null;
+  /** `before` is the previous line of the input, for formats that split one error over two lines. */
+  extract(line: string, before?: string): LineFacts | null;
 }
 
 /** Undoes JSON/JS string escapes in a quoted value; returns the raw text if it is not valid JSON. */
@@ -57,7 +60,7 @@ const HEADER_FACTS: Record<string, (value: string, isRequest: boolean) => Omit<L
   },
 };
 
-const HEADER_LINE = /^\s*([<>]\s*)?([A-Za-z][A-Za-z0-9-]*)\s*:\s*\[?(.*?)\]?\s*$/;
+const HEADER_LINE = /^\s*(?:\[[^\]]*\]\s*)?(->\s*"|<-\s*"|[<>]\s*)?([A-Za-z][A-Za-z0-9-]*)\s*:\s*\[?(.*?)\]?(?:\\r\\n)?"?\s*$/;
 
 const STANDARD_REASON = /^(?:OK|Created|Accepted|No Content|Partial Content|Moved Permanently|Found|Not Modified|Temporary Redirect|Permanent Redirect|Bad Request|Unauthorized|Forbidden|Not Found|Method Not Allowed|Conflict|Length Required|Precondition Failed|Range Not Satisfiable|Requested Range Not Satisfiable|Payment Required|Request Timeout|Too Many Requests|Internal Server Error|Not Implemented|Bad Gateway|Service Unavailable|Gateway Timeout|HTTP Version Not Supported|Continue)$/i;
 
@@ -82,28 +85,56 @@ export const SYNTHETIC_CODES: Record<string, number> = {
 
 /** The status an SDK-made code stands for, or null when the code is real. */
 export function syntheticStatus(code: string): number | null {
-  const key = code.toLowerCase().replace(/[\s_-]+/g, '');
+  const key = code.toLowerCase().replace(/[\s_-]+/g, '').replace(/(?:exception|error)$/, '');
   if (/^\d{3}$/.test(key)) return Number(key);
   return Object.hasOwn(SYNTHETIC_CODES, key) ? SYNTHETIC_CODES[key]! : null;
 }
 
 /** `key: "value"` with the key in group 1's quotes, the value's quote in group 2 and the value in group 3. */
-const KV_CODE = /(?:^|[\s{,(])(["']?)(?:code|errorCode|error_code|Code|ErrorCode)\1\s*[:=]\s*(["'])((?:\\.|(?!\2)[^\\])*)\2/;
-const KV_MESSAGE = /(?:^|[\s{,(])(["']?)(?:message|Message|value)\1\s*[:=]\s*(["'])((?:\\.|(?!\2)[^\\])*)\2/;
+const KV_CODE = /(?:^|[\s{,(])(["']?)(?:code|errorCode|error_code|Code|ErrorCode|errorType)\1\s*[:=]\s*(["'])((?:\\.|(?!\2)[^\\])*)\2/;
+const KV_MESSAGE = /(?:^|[\s{,(])(["']?)(?:message|Message|value|errorMessage)\1\s*[:=]\s*(["'])([A-Za-z](?:\\.|(?!\2)[^\\])*)\2/;
+/** `name: 'NoSuchKeyError'` or `"errorType": "NoSuchKey"`: the error's class name as a candidate code. */
+const KV_NAME = /(?:^|[\s{,(])(["']?)(?:name|errorType)\1\s*[:=]\s*(["'])(\w+)\2/;
+
+const NAME_CODE = /^[A-Za-z][\w .-]{1,80}$/;
+
+/** A `Name: message` or `NameError: message` lead, as JS, Go and Java SDKs print errors: a code only if the catalog knows it. */
+const CAMEL_LEAD = /(?:^|[\s`'"(>.])([A-Z][a-z]+[A-Z][A-Za-z0-9]+): (\S.*)$/;
+
+/** Unquoted `Key=value` pairs, as NSError UserInfo, Go autorest and legacy SDK logs print them. */
+function equalsPairs(line: string): LineFacts | null {
+  const get = (key: string, value = '([^,;}\\s]+)') => new RegExp(`(?:^|[\\s{(,;])${key}=${value}`).exec(line)?.[1];
+  const code = get('(?:Code|ErrorCode|error|code)', '"?([A-Za-z][\\w]+|\\d{3})"?');
+  const status = get('(?:HTTP [Ss]tatus [Cc]ode|StatusCode|Status|status|statusCode)', '"?(\\d{3})\\b');
+  const requestId = get('(?:RequestId|Server-Request-ID|RequestID)');
+  const traceId = get('TraceId');
+  const message = get('(?:Message|Exception|error_description)', '"?(.*?)"?(?:, [A-Z][\\w-]*=|[}>]\\s*$|$)');
+  const facts: LineFacts = { slot: 'pairs', kind: 'sdk' };
+  if (code && /^\d{3}$/.test(code)) facts.status = Number(code);
+  else if (code) Object.assign(facts, { code, weakCode: true });
+  if (status) facts.status = Number(status);
+  if (requestId) facts.requestId = requestId;
+  if (traceId) facts.fields = { TraceId: traceId };
+  if (message) facts.message = message;
+  return facts.code || facts.status || facts.requestId ? facts : null;
+}
 
 /**
  * Per-line rules, each for a format in the wild. Sources: curl's -i/-v output; azure-core
- * (Python) HttpResponseError; Azure.RequestFailedException (.NET); BlobStorageException (Java);
- * azcore ResponseError (Go); azure-storage-blob-go and AzCopy logs; botocore ClientError; AWS SDK
- * for Java v1/v2 AmazonServiceException; AWS SDK for Go v2 smithy errors; AWS SDK for PHP; the COS
- * SDKs' CosServiceError (Python), CosServiceException (Java), ErrorResponse (Go) and error objects (JS).
+ * (Python) HttpResponseError and the legacy azure-storage loggers; Azure.RequestFailedException
+ * (.NET); BlobStorageException (Java); azcore ResponseError (Go); azure-storage-blob-go and AzCopy
+ * logs; botocore ClientError (current and 2014 forms); AWS SDK for Java v1/v2, Go v1/v2, C++, JS
+ * v2/v3 and PHP; the COS SDKs' CosServiceError (Python), CosServiceException (Java), CosServerException
+ * (.NET), ErrorResponse (Go), error objects (JS) and NSError (iOS). Real samples of each are in
+ * test/fixtures/real/.
  */
 const RULES: LineRule[] = [
   {
-    trigger: 'HTTP/[12]',
+    // curl -i / -v, wire traces: "HTTP/1.1 403 Forbidden", "< HTTP/2 404", `-> "HTTP/1.1 403 Forbidden\r\n"`
+    trigger: 'HTTP/[12](?:\\.[01])? [1-5]\\d\\d',
     extract(line) {
-      const m = /^\s*(?:<\s*)?HTTP\/\d(?:\.\d)?\s+(\d{3})\b[ \t]*([^\r\n]*)/.exec(line);
-      if (!m) return null;
+      const m = /(?:^|[\s"'<>-])HTTP\/\d(?:\.\d)?\s+(\d{3})\b[ \t]*([^\r\n"]*?)(?:\\r\\n)?"?\s*$/.exec(line);
+      if (!m || /^\s*>/.test(line)) return null;
       const status = Number(m[1]);
       if (status < 300 || status === 304) return { slot: 'status-line', kind: 'http', starts: true };
       return { slot: 'status-line', kind: 'http', status, starts: true, ...reasonFields(m[2]!) };
@@ -116,8 +147,17 @@ const RULES: LineRule[] = [
       if (!m) return null;
       const name = m[2]!.toLowerCase();
       if (!Object.hasOwn(HEADER_FACTS, name) || !m[3]) return null;
-      const facts = HEADER_FACTS[name]!(m[3], (m[1] ?? '').startsWith('>'));
+      const direction = (m[1] ?? '').trim();
+      const facts = HEADER_FACTS[name]!(m[3], direction.startsWith('>') || direction.startsWith('<-'));
       return facts ? { ...facts, kind: 'http' } : null;
+    },
+  },
+  {
+    // Headers printed as a Python dict or JSON object: 'x-ms-error-code': 'BlobNotFound'
+    trigger: `["'][xX]-(?:ms|cos)-error-code["']\\s*:`,
+    extract(line) {
+      const m = /["'][xX]-(?:ms|cos)-error-code["']\s*:\s*["'](\w+)["']/.exec(line);
+      return m ? { slot: 'header-code', kind: 'http', code: m[1]! } : null;
     },
   },
   {
@@ -127,22 +167,26 @@ const RULES: LineRule[] = [
       const fields: Record<string, string> = {};
       const se = /[?&]se=([^&\s"'\]]+)/.exec(line);
       const st = /[?&]st=([^&\s"'\]]+)/.exec(line);
-      if (se) fields.SasExpiry = decodeURIComponent(se[1]!);
-      if (st) fields.SasStart = decodeURIComponent(st[1]!);
+      if (se) fields.SasExpiry = safeDecode(se[1]!);
+      if (st) fields.SasStart = safeDecode(st[1]!);
       return { slot: 'sas', kind: 'text', fields };
     },
   },
   {
-    trigger: 'Traceback \\(most recent|===== RESPONSE ERROR|==> REQUEST/RESPONSE|==> RESPONSE|REQUEST/RESPONSE \\(Try=',
-    extract: () => ({ slot: 'start', kind: 'sdk', starts: true }),
+    trigger: 'Traceback \\(most recent|===== RESPONSE ERROR|==> REQUEST/RESPONSE|REQUEST/RESPONSE \\(Try=',
+    extract(line) {
+      const code = /RESPONSE ERROR \(ServiceCode=(\w+)\)/.exec(line)?.[1];
+      return { slot: 'start', kind: 'sdk', starts: true, code };
+    },
   },
   {
     // botocore: "An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist."
-    trigger: 'An error occurred \\(',
+    // and its 2014 form: "A client error (Unknown) occurred when calling the HeadObject operation:"
+    trigger: 'An error occurred \\(|A (?:client|server) error \\(',
     extract(line) {
-      const m = /An error occurred \(([^)]{1,100})\) when calling the (\w+) operation(?: \(reached max retries: \d+\))?:? ?(.*)$/.exec(line);
+      const m = /(?:An error occurred|A (?:client|server) error) \(([^)]{1,100})\) (?:occurred )?when calling the (\w+) operation(?: \(reached max retries: \d+\))?:? ?(.*)$/.exec(line);
       if (!m) return null;
-      return { slot: 'sdk-exception', kind: 'sdk', code: m[1]!, message: m[3]!.trim() || undefined, fields: { Operation: m[2]! }, starts: true };
+      return { slot: 'sdk-exception', kind: 'sdk', code: m[1]!, message: m[3]!.trim() || undefined, fields: { Operation: m[2]! }, evidence: 'aws', starts: true };
     },
   },
   {
@@ -153,16 +197,24 @@ const RULES: LineRule[] = [
       if (!m) return null;
       const status = Number(m[1]);
       if (status < 300) return { slot: 'status-line', kind: 'sdk', starts: true };
-      return { slot: 'status-line', kind: 'sdk', status, starts: true, ...reasonFields(m[2]!) };
+      return { slot: 'status-line', kind: 'sdk', status, starts: true, evidence: 'azure', ...reasonFields(m[2]!) };
+    },
+  },
+  {
+    // azure-storage-blob-go: "Description=403 This request is not authorized…, Details: (none)"
+    trigger: 'Description=\\d{3} ',
+    extract(line) {
+      const m = /Description=(\d{3}) (.*?)(?:, Details:.*)?$/.exec(line);
+      return m ? { slot: 'sdk-status', kind: 'sdk', status: Number(m[1]), message: m[2]!.replace(/\.\.$/, '.'), evidence: 'azure' } : null;
     },
   },
   {
     // AzCopy: "ERR: [P#0-T#0] UPLOADFAILED: /src/file : 403 : This request is not authorized…. When Staging block. X-Ms-Request-Id: …"
     trigger: ' : \\d{3} : ',
     extract(line) {
-      const m = / : (\d{3}) : (.*?)(?:\.? When [^.]*\.)?(?:\s+X-Ms-Request-Id:\s*(\S+))?\s*$/.exec(line);
+      const m = / : (\d{3}) : (?:\d{3} )?(.*?)(?:\.? When [^.]*\.?)?(?:\s+X-Ms-Request-Id:\s*(\S+))?\s*$/.exec(line);
       if (!m) return null;
-      return { slot: 'azcopy-failure', kind: 'log', status: Number(m[1]), message: m[2]!.replace(/\.\.$/, '.'), requestId: m[3], starts: true };
+      return { slot: 'azcopy-failure', kind: 'log', status: Number(m[1]), message: m[2]!.replace(/\.\.$/, '.'), requestId: m[3], evidence: 'azure', starts: true };
     },
   },
   {
@@ -170,7 +222,7 @@ const RULES: LineRule[] = [
     trigger: 'ServiceCode=',
     extract(line) {
       const m = /ServiceCode=(\w+)/.exec(line);
-      return m ? { slot: 'sdk-code', kind: 'sdk', code: m[1]! } : null;
+      return m ? { slot: 'sdk-code', kind: 'sdk', code: m[1]!, evidence: 'azure' } : null;
     },
   },
   {
@@ -178,14 +230,14 @@ const RULES: LineRule[] = [
     trigger: 'ERROR CODE: ',
     extract(line) {
       const m = /ERROR CODE: (\w+)/.exec(line);
-      return m ? { slot: 'sdk-code', kind: 'sdk', code: m[1]! } : null;
+      return m ? { slot: 'sdk-code', kind: 'sdk', code: m[1]!, evidence: 'azure' } : null;
     },
   },
   {
     // azure-core (Python) "ErrorCode:BlobNotFound" and its newer "Code: BlobNotFound" line; .NET "ErrorCode: BlobNotFound".
-    trigger: '(?:^|\\s)(?:Error)?Code: ?[A-Z]',
+    trigger: '(?<=^|[\\s`\'"(])(?:Error)?Code: ?[A-Z]',
     extract(line) {
-      const m = /(?:^|\s)(?:Error)?Code: ?([A-Z]\w+)\s*$/.exec(line);
+      const m = /(?:^|[\s`'"(])(?:Error)?Code: ?([A-Z][A-Za-z0-9]{2,})\b(?!\s*\()/.exec(line);
       return m ? { slot: 'sdk-code', kind: 'sdk', code: m[1]! } : null;
     },
   },
@@ -207,6 +259,23 @@ const RULES: LineRule[] = [
     },
   },
   {
+    // Many HTTP clients: "unexpected status 409", "HTTP status code=404", "HTTP Response Code: 404", "(HTTP 412)",
+    // "returned an error: (503)", "Client error: 403", "StatusCodeError: 403 - ", "CosServerException: 403 - Forbidden",
+    // "HTTP response code: 503", wget's "awaiting response... 409 …" and "ERROR 409: …", python logging '"HEAD /k HTTP/1.1" 404 0'
+    trigger: '(?:unexpected status|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:|\\(HTTP \\d{3}\\)|returned an error: \\(\\d{3}\\)|(?:Client|Server) error: \\d{3}|(?:Error|Exception): \\d{3} - |awaiting response\\.\\.\\. \\d{3}|ERROR \\d{3}: |HTTP/1\\.[01]" \\d{3} )',
+    extract(line) {
+      const m =
+        /(?:unexpected status|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:|returned an error:|(?:Client|Server) error:|(?:Error|Exception):|awaiting response\.\.\.|ERROR|HTTP\/1\.[01]")\s*\(?(\d{3})\)?(?: - | |: |\b)(.*)$/.exec(line) ??
+        /\(HTTP (\d{3})\)()/.exec(line);
+      if (!m) return null;
+      const status = Number(m[1]);
+      if (status < 300) return null;
+      const rest = m[2]!.trim().replace(/^"|"$/g, '');
+      const message = /^[A-Z][^<{"]{10,}[.!]?$/.test(rest) && !/^\d/.test(rest) ? rest.replace(/\.\.$/, '.') : undefined;
+      return { slot: 'client-status', kind: 'sdk', status, ...(message ? reasonFields(message) : {}) };
+    },
+  },
+  {
     // AWS SDK for Java v1, COS Java and PHP: "(Service: Amazon S3; Status Code: 403; Error Code: AccessDenied; Request ID: …)"
     trigger: 'Status Code: \\d{3}|Error Code: \\w',
     extract(line) {
@@ -221,14 +290,16 @@ const RULES: LineRule[] = [
       if (traceId) fields.TraceId = traceId[1]!;
       if (service) fields.Service = service[1]!;
       const message = /Error Message: ([^;]*)/.exec(line) ?? /^(?:[\w.$]+(?:Exception|Error):\s*)?(.*?)\s*\(Service: /.exec(line);
+      const text = message?.[1]?.trim();
       return {
         slot: 'sdk-java',
         kind: 'sdk',
         status: status ? Number(status[1]) : undefined,
         code: code?.[1],
         requestId: requestId?.[1],
-        message: message?.[1]?.trim() || undefined,
+        message: text && text !== 'null' ? text : undefined,
         fields,
+        evidence: service && /S3/.test(service[1]!) ? 'aws' : undefined,
         starts: true,
       };
     },
@@ -237,7 +308,7 @@ const RULES: LineRule[] = [
     // AWS SDK for Go v2: "https response error StatusCode: 404, RequestID: …, HostID: …, api error NoSuchKey: The specified key does not exist."
     trigger: 'api error \\w|StatusCode: \\d{3}, RequestID',
     extract(line) {
-      const api = /api error (\w+): (.*)$/.exec(line);
+      const api = /api error (\w+): (.*?)(?:, previous error:.*)?$/.exec(line);
       const status = /StatusCode: (\d{3}), RequestID: ([^,\s]*),(?: HostID: ([^,\s]*),)?/.exec(line);
       const fields: Record<string, string> = {};
       if (status?.[3]) fields.HostId = status[3];
@@ -249,8 +320,19 @@ const RULES: LineRule[] = [
         status: status ? Number(status[1]) : undefined,
         requestId: status?.[2] || undefined,
         fields,
+        evidence: /operation error S3:/.test(line) ? 'aws' : undefined,
         starts: true,
       };
+    },
+  },
+  {
+    // AWS SDK for Go v1 (and rclone): "NoSuchKey: The specified key does not exist.\n\tstatus code: 404, request id: …, host id: …"
+    trigger: 'status code: \\d{3}, request id:',
+    extract(line) {
+      const m = /(?:([A-Z]\w+): (.*?)\s+)?status code: (\d{3}), request id: ([^,\s]*),?(?: host id: (\S*))?/.exec(line);
+      if (!m) return null;
+      const fields: Record<string, string> = m[5] ? { HostId: m[5] } : {};
+      return { slot: 'sdk-go', kind: 'sdk', code: m[1], message: m[2], status: Number(m[3]), requestId: m[4] && !m[4].startsWith('<') ? m[4] : undefined, fields, starts: true };
     },
   },
   {
@@ -259,7 +341,7 @@ const RULES: LineRule[] = [
     extract(line) {
       const m = /(\d{3}) (\w+)\(Message: (.*?), RequestId: ([^,]*), TraceId: ([^)]*)\)/.exec(line);
       if (!m) return null;
-      return { slot: 'sdk-go', kind: 'sdk', status: Number(m[1]), code: m[2]!, message: m[3]!, requestId: m[4] || undefined, fields: m[5] ? { TraceId: m[5] } : {}, starts: true };
+      return { slot: 'sdk-go', kind: 'sdk', status: Number(m[1]), code: m[2]!, message: m[3]!, requestId: m[4] || undefined, fields: m[5] ? { TraceId: m[5] } : {}, evidence: 'cos', starts: true };
     },
   },
   {
@@ -272,25 +354,119 @@ const RULES: LineRule[] = [
     },
   },
   {
-    // JSON bodies, JS error objects and Python dicts: "code": "PathNotFound", code: 'BlobNotFound', 'code': 'NoSuchKey'
-    trigger: `[cC]ode["']?\\s*[:=]\\s*["']|[sS]tatus(?:_?[cC]ode)?["']?\\s*[:=]\\s*["']?\\d{3}\\b|(?:[mM]essage|value)["']?\\s*[:=]\\s*["']|[rR]equest_?[iI][dD]["']?\\s*[:=]\\s*["']|[tT]race_?[iI][dD]["']?\\s*[:=]\\s*["']`,
+    // AWS SDK for C++: "Exception name: SlowDown", "Encountered AWSError 'SlowDown': Please reduce your request rate."
+    trigger: "Exception name: \\w|AWSError '",
     extract(line) {
-      const code = KV_CODE.exec(line);
-      const status = /(?:^|[\s{,(])(["']?)(?:statusCode|status_code|StatusCode|status|httpStatusCode)\1\s*[:=]\s*["']?(\d{3})\b/.exec(line);
-      const message = KV_MESSAGE.exec(line);
-      const requestId = /(?:^|[\s{,(])(["']?)(?:requestId|RequestId|request_id|requestid|x-ms-request-id|x-cos-request-id|x-amz-request-id)\1\s*[:=]\s*["']([^"']{6,})["']/.exec(line);
-      const traceId = /(?:^|[\s{,(])(["']?)(?:traceId|TraceId|trace_id|traceid)\1\s*[:=]\s*["']([^"']{6,})["']/.exec(line);
+      const m = /Exception name: (\w+)/.exec(line) ?? /AWSError '(\w+)'/.exec(line);
+      const message = /Error message: (.*?)(?:\\n|$)/.exec(line)?.[1] ?? /AWSError '\w+': (.*?)["\]]*$/.exec(line)?.[1];
+      const status = /HTTP response code: (\d{3})/.exec(line);
+      const requestId = /Request ID: (\w+)/.exec(line);
+      return m ? { slot: 'sdk-cpp', kind: 'sdk', code: m[1]!, message, status: status ? Number(status[1]) : undefined, requestId: requestId?.[1] } : null;
+    },
+  },
+  {
+    // Ruby azure-core: "Azure::Core::Http::HTTPError: LeaseIdMissing (412): There is currently a lease on the blob…"
+    trigger: '[A-Z]\\w+ \\(\\d{3}\\): ',
+    extract(line) {
+      const m = /\b([A-Z]\w+) \((\d{3})\): (.*)$/.exec(line);
+      return m ? { slot: 'sdk-ruby', kind: 'sdk', code: m[1]!, status: Number(m[2]), message: m[3]!.replace(/>,.*$/, '').trim() } : null;
+    },
+  },
+  {
+    // Azure's message suffix on a line of its own: the line before it is the message.
+    trigger: 'RequestId:[0-9a-f]{8}-',
+    extract(line, before) {
+      const m = /^\s*(?:\[\w+\]\s*)?RequestId:([0-9a-f-]{36})\s*$/.exec(line);
+      if (!m) return null;
+      const message = before?.trim().replace(/^(?:Message:\s*|<Message>)/, '');
+      return { slot: 'azure-suffix', kind: 'text', requestId: m[1]!, message: message && /^[A-Z][^:<>{}]{10,}$/.test(message) ? message : undefined, evidence: 'azure' };
+    },
+  },
+  {
+    // A status and its reason phrase on a line of their own: "403 Forbidden"
+    trigger: '[45]\\d\\d (?:Bad Request|Unauthorized|Forbidden|Not Found|Method Not Allowed|Conflict|Length Required|Precondition Failed|Range Not Satisfiable|Too Many Requests|Internal Server Error|Not Implemented|Bad Gateway|Service Unavailable|Gateway Timeout)\\s*(?:$|\\n)',
+    extract(line) {
+      const m = /^\W{0,3}([45]\d\d) ([A-Z][A-Za-z ]+?)\s*$/.exec(line);
+      return m ? { slot: 'status-line', kind: 'text', status: Number(m[1]), fields: { Reason: m[2]! }, starts: true } : null;
+    },
+  },
+  {
+    // Fields printed one per line: "Message: Access Denied", "RequestId: A90F23D7BFA3C7EF", "HostId: …"
+    trigger: '(?<=^|\\n)\\s*(?:Message|RequestId|HostId|TraceId|Resource): \\S',
+    extract(line) {
+      const m = /^\s*(Message|RequestId|HostId|TraceId|Resource): (.+?)\s*$/.exec(line);
+      if (!m) return null;
+      const [, key, value] = m as unknown as [string, string, string];
+      if (key === 'Message') return { slot: 'field-message', kind: 'text', message: value };
+      if (key === 'RequestId') return { slot: 'field-request-id', kind: 'text', requestId: value };
+      return { slot: `field-${key}`, kind: 'text', fields: { [key]: value } };
+    },
+  },
+  {
+    // A code on a line of its own, as some clients print it under "Message:": a code only if the catalog knows it.
+    trigger: '(?<=^|\\n)[A-Z][a-z]+[A-Z][A-Za-z0-9]+[ \\t]*(?:\\r?\\n|$)',
+    extract(line) {
+      const m = /^([A-Z][a-z]+[A-Z][A-Za-z0-9]+)\s*$/.exec(line);
+      return m ? { slot: 'bare-code', kind: 'text', code: m[1]!, weakCode: true } : null;
+    },
+  },
+  {
+    // JSON bodies: Azure Data Lake {"error":{"code":…}} and Table OData {"odata.error":{"code":…}}
+    trigger: `odata\\.error|["']error["']\\s*:\\s*\\{\\s*["']code["']`,
+    extract(line) {
+      const text = line.replace(/\\"/g, '"');
+      const code = /["']code["']\s*:\s*["']([A-Za-z]\w+)["']/.exec(text);
+      const message = /["'](?:message|value)["']\s*:\s*["']([A-Z](?:\\.|[^"\\])*)["']/.exec(text);
+      return code ? { slot: 'json-error', kind: 'json', code: code[1]!, message: message ? unquote(message[1]!) : undefined } : null;
+    },
+  },
+  {
+    // JSON bodies, JS error objects and Python dicts: "code": "PathNotFound", code: 'BlobNotFound', 'code': 'NoSuchKey'
+    trigger: `(?:[cC]ode|errorType|[mM]essage|errorMessage|value|[rR]equest_?[iI][dD]|[tT]race_?[iI][dD]|AuthenticationErrorDetail)["']?\\s*[:=]\\s*["']|[sS]tatus(?:_?[cC]ode)?["']?\\s*[:=]\\s*["']?\\d{3}\\b|name["']?\\s*:\\s*["']\\w+(?:Error|Exception)["']`,
+    extract(line) {
+      const text = line.includes('\\"') ? line.replace(/\\"/g, '"') : line;
+      const code = KV_CODE.exec(text) ?? KV_NAME.exec(text);
+      const status = /(?:^|[\s{,(])(["']?)(?:statusCode|status_code|StatusCode|status|httpStatusCode)\1\s*[:=]\s*["']?(\d{3})\b/.exec(text);
+      const message = KV_MESSAGE.exec(text);
+      const requestId = /(?:^|[\s{,(])(["']?)(?:requestId|RequestId|request_id|requestid|x-ms-request-id|x-cos-request-id|x-amz-request-id)\1\s*[:=]\s*["']([^"']{6,})["']/.exec(text);
+      const traceId = /(?:^|[\s{,(])(["']?)(?:traceId|TraceId|trace_id|traceid)\1\s*[:=]\s*["']([^"']{6,})["']/.exec(text);
+      const detail = /(["']?)AuthenticationErrorDetail\1\s*[:=]\s*(["'])((?:\\.|(?!\2)[^\\])*)\2/.exec(text);
       const codeValue = code?.[3];
       const facts: LineFacts = { slot: 'kv', kind: 'json' };
-      if (codeValue && /^[A-Za-z][\w .-]{1,80}$/.test(codeValue)) Object.assign(facts, { code: codeValue, weakCode: true });
+      if (codeValue && NAME_CODE.test(codeValue)) Object.assign(facts, { code: codeValue, weakCode: true });
       if (status) facts.status = Number(status[2]);
       if (message?.[3]) facts.message = unquote(message[3]);
       if (requestId) facts.requestId = requestId[2];
-      if (traceId) facts.fields = { TraceId: traceId[2]! };
+      const fields: Record<string, string> = {};
+      if (traceId) fields.TraceId = traceId[2]!;
+      if (detail) fields.AuthenticationErrorDetail = unquote(detail[3]!);
+      if (Object.keys(fields).length) facts.fields = fields;
       return facts.code || facts.status || facts.message || facts.requestId || facts.fields ? facts : null;
     },
   },
+  {
+    trigger: '(?<=^|[\\s{(,;])(?:Code|ErrorCode|error|code|RequestId|Server-Request-ID|HTTP [Ss]tatus [Cc]ode|StatusCode|status)=["\\w]',
+    extract: equalsPairs,
+  },
+  {
+    // "SlowDown: UnknownError", "InvalidRequest: Missing required header…", "NoSuchKeyException: null (Service: S3…)"
+    trigger: '(?<=^|[\\s`\'"(>.])[A-Z][a-z]+[A-Z][A-Za-z0-9]+: \\S',
+    extract(line) {
+      const m = CAMEL_LEAD.exec(line);
+      if (!m) return null;
+      const message = m[2]!.replace(/`.*$/, '').trim();
+      return { slot: 'camel-lead', kind: 'sdk', code: m[1]!, weakCode: true, message: /^[A-Z]/.test(message) && message.length > 10 ? message : undefined };
+    },
+  },
 ];
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
 
 /** One regular expression that finds every line some rule (or the XML or clue scan) could use. */
 export function ruleTriggers(): string[] {
@@ -299,12 +475,12 @@ export function ruleTriggers(): string[] {
 
 const COMPILED = RULES.map((r) => ({ test: new RegExp(r.trigger), extract: r.extract }));
 
-/** Everything the rules find in one line. */
-export function extractLine(line: string): LineFacts[] {
+/** Everything the rules find in one line; `before` is the line before it, when known. */
+export function extractLine(line: string, before?: string): LineFacts[] {
   const found: LineFacts[] = [];
   for (const rule of COMPILED) {
     if (!rule.test.test(line)) continue;
-    const facts = rule.extract(line);
+    const facts = rule.extract(line, before);
     if (facts) found.push(facts);
   }
   return found;

@@ -8,6 +8,8 @@ export interface Region {
   /** 1-based line number where the region starts. */
   line: number;
   isXml: boolean;
+  /** The line before a line region (up to 2 KiB of it): some formats put the message there. */
+  before?: string;
 }
 
 /** A line longer than this is read in windows: memory stays bounded even for a 100 MB line. */
@@ -77,19 +79,22 @@ export class RegionScanner {
     let resume = limit;
     CANDIDATE.lastIndex = 0;
     for (let m = CANDIDATE.exec(text); m !== null && m.index < limit; m = CANDIDATE.exec(text)) {
-      const lineStart = m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1;
+      // A trigger may begin with the white space before its word, the line break included.
+      let at = m.index;
+      while (text.charCodeAt(at) === 10 || text.charCodeAt(at) === 13) at++;
+      const lineStart = at === 0 ? 0 : text.lastIndexOf('\n', at - 1) + 1;
       line += countNewlines(text, counted, lineStart);
       counted = lineStart;
-      let lineEnd = text.indexOf('\n', m.index);
+      let lineEnd = text.indexOf('\n', at);
       if (lineEnd < 0 || lineEnd > limit) lineEnd = limit;
 
-      const from = Math.max(lineStart, m.index - HIT_WINDOW);
-      const to = Math.min(lineEnd, Math.max(m.index, from) + 2 * HIT_WINDOW);
-      this.#onRegion({ text: utf8(text.slice(from, to)), line, isXml: false });
+      const from = Math.max(lineStart, at - HIT_WINDOW);
+      const to = Math.min(lineEnd, Math.max(at, from) + 2 * HIT_WINDOW);
+      const window = text.slice(from, to);
 
-      XML_START.lastIndex = 0;
-      const xmlAt = text.slice(from, to).search(XML_START);
-      let next = lineEnd + 1;
+      // An XML body that starts on this line: find where it ends, perhaps lines later.
+      let xml: { start: number; stop: number } | null = null;
+      const xmlAt = window.search(XML_START);
       if (xmlAt >= 0) {
         const start = from + xmlAt;
         const cap = Math.min(text.length, start + MAX_XML_BYTES);
@@ -101,14 +106,20 @@ export class RegionScanner {
           resume = lineStart;
           break;
         }
-        const stop = end >= 0 ? end : Math.min(cap, Math.max(lineEnd, start));
-        this.#onRegion({ text: utf8(text.slice(start, stop)), line, isXml: true });
-        if (stop > lineEnd) {
-          const after = text.indexOf('\n', stop);
+        xml = { start, stop: end >= 0 ? end : Math.min(cap, Math.max(lineEnd, start)) };
+      }
+
+      const beforeStart = lineStart > 0 ? Math.max(text.lastIndexOf('\n', lineStart - 2) + 1, lineStart - 2048) : lineStart;
+      this.#onRegion({ text: utf8(window), line, isXml: false, before: lineStart > 0 ? utf8(text.slice(beforeStart, lineStart - 1)) : undefined });
+      let next = lineEnd + 1;
+      if (xml) {
+        this.#onRegion({ text: utf8(text.slice(xml.start, xml.stop)), line, isXml: true });
+        if (xml.stop > lineEnd) {
+          const after = text.indexOf('\n', xml.stop);
           next = after < 0 ? text.length : after + 1;
         }
       }
-      CANDIDATE.lastIndex = Math.max(next, m.index + 1);
+      CANDIDATE.lastIndex = Math.max(next, at + 1);
       if (next > resume) resume = Math.min(next, text.length);
     }
     this.#line = line + countNewlines(text, counted, resume);
