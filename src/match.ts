@@ -3,10 +3,18 @@ import { normalizeCode, normalizeMessage, type CatalogEntryRef, type CatalogSet 
 import { UsageError } from './errors.js';
 import type { Match, MatchKind } from './types.js';
 
-/** A fuzzy hit counts as a match only up to this fuse.js score (0 is perfect, 1 is nothing alike). */
-const FUZZY_MATCH_CUTOFF = 0.3;
-/** Weaker fuzzy hits are still offered as "did you mean" suggestions up to this score. */
-const FUZZY_SUGGEST_CUTOFF = 0.6;
+/**
+ * fuse.js finds the candidates; its score is not a similarity (a short query inside a long code
+ * scores near 0), so each candidate is scored again by edit distance: 1 - distance / longer length.
+ * A candidate counts as a match from this similarity up…
+ */
+const FUZZY_MATCH_MIN = 0.75;
+/** …and is offered as a "did you mean" suggestion from this one up. */
+const FUZZY_SUGGEST_MIN = 0.5;
+/** fuse.js's own threshold only bounds the candidate search. */
+const FUSE_THRESHOLD = 0.6;
+/** Edit distance is quadratic: compare at most this many characters. */
+const MAX_COMPARE = 160;
 /** A pasted message must be at least this long to match a catalog message by prefix. */
 const MESSAGE_PREFIX_MIN = 16;
 
@@ -58,11 +66,6 @@ export function findByName(set: CatalogSet, name: string, provider?: string): { 
   const keys = [normalizeCode(name)];
   const bare = unqualified(name.trim());
   if (bare) keys.push(normalizeCode(bare));
-  // SDK exception class names: NoSuchKeyException (Java v2), AuthenticationFailedError (JS).
-  for (const key of [...keys]) {
-    const stripped = key.replace(/(?:exception|error)$/, '');
-    if (stripped !== key && stripped.length >= 6) keys.push(stripped);
-  }
   for (const [index, kind] of [
     [set.byCode, 'exact'],
     [set.byAlias, 'alias'],
@@ -71,6 +74,13 @@ export function findByName(set: CatalogSet, name: string, provider?: string): { 
       const refs = inScope(index.get(key), provider);
       if (refs.length > 0) return { refs, kind };
     }
+  }
+  // SDK exception class names, NoSuchKeyException (Java v2) or AuthenticationFailedError (JS): an alias of the code.
+  for (const key of keys) {
+    const stripped = key.replace(/(?:exception|error)$/, '');
+    if (stripped === key || stripped.length < 6) continue;
+    const refs = inScope(set.byCode.get(stripped) ?? set.byAlias.get(stripped), provider);
+    if (refs.length > 0) return { refs, kind: 'alias' };
   }
   return null;
 }
@@ -129,32 +139,68 @@ async function fuzzyIndex(set: CatalogSet) {
       if (message) messages.push({ key: normalizeMessage(message), name: ref.entry.code, ref });
     }
   }
-  const options = { keys: ['key'], includeScore: true, ignoreLocation: true, threshold: FUZZY_SUGGEST_CUTOFF };
+  const options = { keys: ['key'], includeScore: true, ignoreLocation: true, threshold: FUSE_THRESHOLD };
   const built = { codes: new FuseClass(codes, options), messages: new FuseClass(messages, options) };
   fuzzyIndexes.set(set, built);
   return built;
+}
+
+/** Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of neighbours each cost 1. */
+export function editDistance(a: string, b: string): number {
+  const x = a.slice(0, MAX_COMPARE);
+  const y = b.slice(0, MAX_COMPARE);
+  const rows: number[][] = [];
+  for (let i = 0; i <= x.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j++) {
+      if (i === 0) {
+        row.push(j);
+        continue;
+      }
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      row.push(d);
+    }
+    rows.push(row);
+  }
+  return rows[x.length]![y.length]!;
+}
+
+export function similarity(a: string, b: string): number {
+  const longer = Math.max(Math.min(a.length, MAX_COMPARE), Math.min(b.length, MAX_COMPARE));
+  return longer === 0 ? 1 : 1 - editDistance(a, b) / longer;
+}
+
+/** A pasted message may be only the start of the provider's text: compare it with a prefix of the same length too. */
+function score(needle: string, key: string, isText: boolean): number {
+  const whole = similarity(needle, key);
+  if (!isText || needle.length < MESSAGE_PREFIX_MIN || needle.length >= key.length) return whole;
+  return Math.max(whole, similarity(needle, key.slice(0, needle.length)) * 0.95);
 }
 
 /** Typo-tolerant search over codes (and, for text with spaces, messages). */
 export async function findFuzzy(set: CatalogSet, query: string, provider?: string): Promise<LookupResult> {
   const index = await fuzzyIndex(set);
   const isText = /\s/.test(query.trim());
-  const hits = isText
-    ? index.messages.search(normalizeMessage(query), { limit: 20 })
-    : index.codes.search(normalizeCode(query), { limit: 20 });
-  const scoped = hits.filter((h) => !provider || h.item.ref.catalog.provider === provider);
-  const best = scoped[0]?.score ?? 1;
+  const needle = isText ? normalizeMessage(query) : normalizeCode(query);
+  const hits = (isText ? index.messages : index.codes).search(needle, { limit: 30 });
+  const scored = hits
+    .filter((h) => !provider || h.item.ref.catalog.provider === provider)
+    .map((h) => ({ item: h.item, score: score(needle, h.item.key, isText) }))
+    .sort((a, b) => b.score - a.score);
+  const best = scored[0]?.score ?? 0;
   const matches: Match[] = [];
   const seen = new Set<CatalogEntryRef['entry']>();
-  if (best <= FUZZY_MATCH_CUTOFF) {
-    for (const hit of scoped) {
+  if (best >= FUZZY_MATCH_MIN) {
+    for (const hit of scored) {
       // Keep every hit as good as the best (a code several providers share), and nothing weaker.
-      if ((hit.score ?? 1) > best + 1e-9 || seen.has(hit.item.ref.entry)) continue;
+      if (hit.score < best - 1e-9 || seen.has(hit.item.ref.entry)) continue;
       seen.add(hit.item.ref.entry);
-      matches.push(toMatch(hit.item.ref, 'fuzzy', 1 - (hit.score ?? 1)));
+      matches.push(toMatch(hit.item.ref, 'fuzzy', hit.score));
     }
   }
-  const suggestions = [...new Set(scoped.filter((h) => (h.score ?? 1) <= FUZZY_SUGGEST_CUTOFF).map((h) => h.item.name))].slice(0, 5);
+  const suggestions = [...new Set(scored.filter((h) => h.score >= FUZZY_SUGGEST_MIN).map((h) => h.item.name))].slice(0, 5);
   return { matches, suggestions: matches.length > 0 ? [] : suggestions };
 }
 

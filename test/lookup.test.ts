@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { lookup } from '../src/index.js';
+import type { MatchKind } from '../src/types.js';
+
+/** The first match of a hand-typed query: its code, how it matched, and (optionally) the provider. */
+async function expectLookup(query: string, code: string, how: MatchKind, provider?: string) {
+  const { findings } = await lookup(query);
+  const matches = findings[0]!.matches;
+  expect(matches.length, `no match for ${query}`).toBeGreaterThan(0);
+  const hit = provider ? matches.find((m) => m.provider === provider) : matches[0];
+  expect(hit, `${query} gave ${matches.map((m) => `${m.provider}:${m.code}`).join(', ')}`).toBeDefined();
+  expect(hit!.code).toBe(code);
+  expect(hit!.match).toBe(how);
+}
+
+async function expectNoMatch(query: string) {
+  const { findings } = await lookup(query);
+  expect(findings[0]!.matches).toEqual([]);
+  return findings[0]!;
+}
+
+describe('lookup', () => {
+  it('matches exact codes ignoring case and separators', async () => {
+    await expectLookup('ServerBusy', 'ServerBusy', 'exact', 'azure-blob');
+    await expectLookup('serverbusy', 'ServerBusy', 'exact');
+    await expectLookup('SERVER_BUSY', 'ServerBusy', 'exact');
+    await expectLookup('server-busy', 'ServerBusy', 'exact');
+    await expectLookup('server.busy', 'ServerBusy', 'exact');
+    await expectLookup('nosuchkey', 'NoSuchKey', 'exact', 'aws-s3');
+    await expectLookup('nosuchkey', 'NoSuchKey', 'exact', 'tencent-cos');
+    await expectLookup('request has expired', 'Request has expired', 'exact', 'tencent-cos');
+    await expectLookup('BadRquest', 'BadRquest', 'exact', 'tencent-cos');
+  });
+
+  it('drops SDK enum qualifiers and exception suffixes', async () => {
+    await expectLookup('StorageErrorCode.SERVER_BUSY', 'ServerBusy', 'exact');
+    await expectLookup('BlobErrorCode.ContainerNotFound', 'ContainerNotFound', 'exact');
+    await expectLookup('NoSuchKeyException', 'NoSuchKey', 'alias', 'aws-s3');
+  });
+
+  it('matches aliases', async () => {
+    await expectLookup('IncrementalCopyOfEralierVersionSnapshotNotAllowed', 'IncrementalCopyOfEarlierVersionSnapshotNotAllowed', 'alias');
+  });
+
+  it('lists every code with an HTTP status, per provider', async () => {
+    const { findings } = await lookup('503');
+    const codes = findings[0]!.matches.map((m) => `${m.provider}:${m.code}`);
+    expect(codes).toContain('azure-blob:ServerBusy');
+    expect(codes).toContain('aws-s3:SlowDown');
+    expect(codes).toContain('tencent-cos:SlowDown');
+    expect(findings[0]!.matches.every((m) => m.match === 'status' && m.statuses.includes(503))).toBe(true);
+  });
+
+  it('answers a status no provider uses with the generic HTTP meaning', async () => {
+    await expectLookup('418', "I'm a teapot", 'status', 'http');
+    const { findings } = await lookup('503');
+    expect(findings[0]!.matches.some((m) => m.provider === 'http')).toBe(false);
+  });
+
+  it('finds a code from the provider message text', async () => {
+    await expectLookup('The specified key does not exist.', 'NoSuchKey', 'message', 'aws-s3');
+    await expectLookup('Operations per second is over the account limit.', 'ServerBusy', 'message');
+    await expectLookup('Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.', 'AuthenticationFailed', 'message');
+  });
+
+  it('tolerates typos with a fuzzy match and a score below 1', async () => {
+    await expectLookup('SlowDwon', 'SlowDown', 'fuzzy');
+    await expectLookup('AuthorizationPermisionMismatch', 'AuthorizationPermissionMismatch', 'fuzzy');
+    await expectLookup('ContainerNotFond', 'ContainerNotFound', 'fuzzy');
+    const { findings } = await lookup('SlowDwon');
+    expect(findings[0]!.matches[0]!.score).toBeLessThan(1);
+    expect(findings[0]!.matches[0]!.score).toBeGreaterThan(0);
+  });
+
+  it('suggests close codes when nothing matches well', async () => {
+    const finding = await expectNoMatch('SignatureMismatch');
+    expect(finding.suggestions).toContain('SignatureDoesNotMatch');
+    await expectNoMatch('qwertyuiopasdfgh');
+  });
+
+  it('narrows by provider and rejects unknown providers by name', async () => {
+    const { findings } = await lookup('AccessDenied', { provider: 'tencent-cos' });
+    expect(findings[0]!.matches.map((m) => m.provider)).toEqual(['tencent-cos']);
+    await expect(lookup('AccessDenied', { provider: 'azur' })).rejects.toThrow('unknown provider "azur" (known: aws-s3, azure-blob, tencent-cos, http)');
+  });
+
+  it('is safe against prototype keys', async () => {
+    for (const key of ['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'prototype']) await expectNoMatch(key);
+    await expect(lookup('ServerBusy', { provider: '__proto__' })).rejects.toThrow('unknown provider');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
