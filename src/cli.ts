@@ -164,12 +164,6 @@ function readVersion(): string {
   return pkg.version;
 }
 
-function addOutputOptions(cmd: Command): Command {
-  return cmd
-    .option('--json', 'print one JSON document (same as --format json)')
-    .addOption(new Option('--format <format>', 'output style').choices(FORMATS))
-    .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured too)');
-}
 
 function buildProgram(io: CliEnv, setExit: (code: number) => void): Command {
   const program = new Command();
@@ -181,13 +175,15 @@ function buildProgram(io: CliEnv, setExit: (code: number) => void): Command {
     .option('-f, --file <path>', 'read the error report from a file ("-" for stdin)')
     .option('-p, --provider <id>', 'only this provider (see `errlookup providers`)')
     .option('--retryable', 'print nothing; exit 0 if retrying can help, 1 if not or nothing matched')
+    .option('--json', 'print one JSON document (same as --format json)')
+    .addOption(new Option('--format <format>', 'output style').choices(FORMATS))
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured too)')
     .version(readVersion(), '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.write(s), writeErr: (s) => io.writeError(s), outputError: () => {} });
-  addOutputOptions(program);
 
   program.action(async (query: string[], opts: OutputOptions & { file?: string; provider?: string }) => {
     chooseFormat(opts);
@@ -209,19 +205,20 @@ function buildProgram(io: CliEnv, setExit: (code: number) => void): Command {
     setExit(render(io, report, opts));
   });
 
-  addOutputOptions(
-    program
-      .command('list')
-      .description('list catalog entries')
-      .option('-p, --provider <id>', 'only this provider')
-      .option('-s, --status <status>', 'only entries with this status: 503, or a mask such as 4xx or 40x')
-      .option('--retryable', 'only entries a plain retry can help'),
-  ).action((opts: OutputOptions & { provider?: string; status?: string; retryable?: boolean }) => {
-    const report = list({ provider: opts.provider, status: opts.status, retryable: opts.retryable });
-    setExit(renderListing(io, report, { ...opts, retryable: false }));
-  });
+  // Subcommands share the program's options (--provider, --json, --format, --retryable, --no-color),
+  // wherever they appear on the line: each action reads them with optsWithGlobals().
+  program
+    .command('list')
+    .description('list catalog entries (with --provider, --retryable and the output options)')
+    .option('-s, --status <status>', 'only entries with this status: 503, or a mask such as 4xx or 40x')
+    .action((_opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<OutputOptions & { provider?: string; status?: string }>();
+      const report = list({ provider: opts.provider, status: opts.status, retryable: opts.retryable });
+      setExit(renderListing(io, report, { ...opts, retryable: false }));
+    });
 
-  addOutputOptions(program.command('providers').description('list the catalogs, their sizes and their sources')).action((opts: OutputOptions) => {
+  program.command('providers').description('list the catalogs, their sizes and their sources').action((_opts: unknown, cmd: Command) => {
+    const opts = cmd.optsWithGlobals<OutputOptions>();
     const all = providers();
     const format = chooseFormat(opts);
     if (format === 'json') {
@@ -235,11 +232,14 @@ function buildProgram(io: CliEnv, setExit: (code: number) => void): Command {
     setExit(EXIT.match);
   });
 
-  addOutputOptions(
-    program.command('search').description('find entries whose meaning, fix or message mention all the words').argument('<words...>').option('-p, --provider <id>', 'only this provider'),
-  ).action((words: string[], opts: OutputOptions & { provider?: string }) => {
-    setExit(renderListing(io, search(words, { provider: opts.provider }), opts));
-  });
+  program
+    .command('search')
+    .description('find entries whose meaning, fix or message mention all the words')
+    .argument('<words...>')
+    .action((words: string[], _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<OutputOptions & { provider?: string }>();
+      setExit(renderListing(io, search(words, { provider: opts.provider }), { ...opts, retryable: false }));
+    });
 
   program
     .command('completion')
@@ -291,7 +291,9 @@ export async function run(io: CliEnv): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.match;
-      io.writeError(`errlookup: ${e.message.replace(/^error: /, '')}\n`);
+      // commander puts its "(Did you mean …?)" hint on a second line, and quotes argv as typed.
+      const message = e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+      io.writeError(`errlookup: ${escapeForTerminal(message)}\n`);
       return EXIT.usage;
     }
     if (e instanceof ErrlookupError) {

@@ -18,6 +18,8 @@ const MAX_GAP_LINES = 40;
 export const MAX_FINDINGS = 500;
 /** Inputs up to this size with no recognisable error report are looked up as a whole, as a query. */
 const QUERY_FALLBACK_BYTES = 64 * 1024;
+/** Longer than any provider message: such text is not a query. */
+const MAX_QUERY_CHARS = 600;
 /** Kinds in the order that describes a finding best. */
 const KIND_RANK: InputKind[] = ['xml', 'http', 'sdk', 'json', 'log', 'text'];
 
@@ -214,7 +216,7 @@ export class Diagnoser {
     }
     if (findings.length === 0 && this.#bytes <= QUERY_FALLBACK_BYTES) {
       const text = Buffer.from(this.#head, 'latin1').toString('utf8').trim();
-      if (text.length > 0 && text.length <= 2000) return lookupReport(this.#set, text, this.#options);
+      if (text.length > 0 && text.length <= MAX_QUERY_CHARS) return lookupReport(this.#set, text, this.#options);
     }
     if (this.#dropped > 0 && findings.length > 0) {
       findings[findings.length - 1]!.notes.push(`${this.#dropped} further occurrences of other errors were counted but not listed (more than ${MAX_FINDINGS} distinct errors)`);

@@ -184,7 +184,8 @@ export async function findFuzzy(set: CatalogSet, query: string, provider?: strin
   const index = await fuzzyIndex(set);
   const isText = /\s/.test(query.trim());
   const needle = isText ? normalizeMessage(query) : normalizeCode(query);
-  const hits = (isText ? index.messages : index.codes).search(needle, { limit: 30 });
+  // fuse.js works in 32-character windows: a long needle costs time and finds nothing more.
+  const hits = (isText ? index.messages : index.codes).search(needle.slice(0, 64), { limit: 30 });
   const scored = hits
     .filter((h) => !provider || h.item.ref.catalog.provider === provider)
     .map((h) => ({ item: h.item, score: score(needle, h.item.key, isText) }))

@@ -15,9 +15,12 @@ export function escapeForTerminal(text: string): string {
   return text.replace(/\r?\n|\t/g, ' ').replace(UNSAFE, hex);
 }
 
-/** JSON text with every unsafe character, not just the C0 controls JSON.stringify escapes, written as a `\uXXXX` escape. */
+/**
+ * JSON text with every unsafe character written as a `\uXXXX` escape: JSON.stringify escapes the C0
+ * controls inside strings but leaves DEL, C1 controls and bidi overrides raw. Its own line breaks stay.
+ */
 export function safeJson(value: unknown, indent = 2): string {
-  return JSON.stringify(value, null, indent).replace(UNSAFE, hex);
+  return JSON.stringify(value, null, indent).replace(UNSAFE, (ch) => (ch === '\n' ? ch : hex(ch)));
 }
 
 export function hasUnsafeCharacters(text: string): boolean {

@@ -28,7 +28,7 @@ function label(c: ChalkInstance, name: string): string {
 }
 
 function renderMatch(c: ChalkInstance, m: Match, indent: string): string[] {
-  const how = m.match === 'exact' || m.match === 'list' ? MATCH_TEXT[m.match] : `${MATCH_TEXT[m.match]}, score ${m.score}`;
+  const how = m.score < 1 ? `${MATCH_TEXT[m.match]}, score ${m.score}` : MATCH_TEXT[m.match];
   const retry = m.retryable ? c.green(RETRY_TEXT[m.retry]) : m.retry === 'clock-skew' ? c.yellow(RETRY_TEXT[m.retry]) : c.red(RETRY_TEXT[m.retry]);
   return [
     `${indent}${c.bold.cyan(escapeForTerminal(m.code))}  ${c.bold(`HTTP ${m.statuses.join(', ')}`)}  ${m.providerName}  ${c.dim(`(${how})`)}`,

@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { checkCatalog, loadCatalogs, normalizeCode } from '../src/catalog.js';
+import { lookup, providers } from '../src/index.js';
+
+const set = loadCatalogs();
+const entries = [...set.refs()];
+
+/** Words a meaning must add beyond the code's own name (split at capitals). */
+function extraWords(code: string, meaning: string): string[] {
+  const stop = new Set(['the', 'a', 'an', 'is', 'was', 'of', 'to', 'for', 'in', 'on', 'or', 'and', 'this', 'that', 'not', 'be', 'it', 'by', 'with']);
+  const own = new Set(code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/));
+  return meaning
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w && !stop.has(w) && !own.has(w) && !own.has(w.replace(/s$/, '')));
+}
+
+describe('every catalog entry', () => {
+  it('has the fields data/README.md requires, well formed', () => {
+    for (const { catalog, entry } of entries) {
+      const at = `${catalog.provider}:${entry.code}`;
+      expect(entry.code.trim(), at).toBe(entry.code);
+      expect(entry.statuses.length, at).toBeGreaterThan(0);
+      expect([...entry.statuses].sort((a, b) => a - b), at).toEqual(entry.statuses);
+      for (const s of entry.statuses) expect(s >= 100 && s <= 599, at).toBe(true);
+      expect(entry.docs, at).toMatch(/^https:\/\/\S+$/);
+      expect(['throttling', 'transient', 'clock-skew', 'permanent'], at).toContain(entry.retry);
+      expect(entry.retryable, at).toBe(entry.retry === 'throttling' || entry.retry === 'transient');
+    }
+  });
+
+  it('has a meaning that says more than the code name', () => {
+    for (const { catalog, entry } of entries) {
+      expect(extraWords(entry.code, entry.meaning).length, `${catalog.provider}:${entry.code}: "${entry.meaning}"`).toBeGreaterThanOrEqual(4);
+    }
+  });
+
+  it('has a fix a person can act on', () => {
+    for (const { catalog, entry } of entries) {
+      const at = `${catalog.provider}:${entry.code}`;
+      expect(entry.fix.length, at).toBeGreaterThanOrEqual(40);
+      expect(entry.fix, at).not.toMatch(/^(contact support|check the request)\.?$/i);
+      expect(entry.fix, at).not.toBe(entry.meaning);
+    }
+  });
+
+  it('holds no control characters in its text', () => {
+    for (const { entry } of entries) {
+      expect(JSON.stringify(entry)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    }
+  });
+
+  it('is unique per provider, aliases included, after normalisation', () => {
+    for (const catalog of set.catalogs) {
+      const names = catalog.entries.flatMap((e) => [e.code, ...(e.aliases ?? [])].map(normalizeCode));
+      expect(new Set(names).size, catalog.provider).toBe(names.length);
+    }
+  });
+
+  it('follows the SDKs on retries: 429/503 throttling codes and 5xx retried, 4xx not (RequestTimeout aside)', () => {
+    for (const { catalog, entry } of entries) {
+      const at = `${catalog.provider}:${entry.code}`;
+      if (/^(SlowDown|ServerBusy|KmsFreqControl|TooManyRequestsException)$/.test(entry.code)) expect(entry.retry, at).toBe('throttling');
+      if (/^(InternalError|ServiceUnavailable|OperationTimedOut|RequestTimeout)$/.test(entry.code)) expect(entry.retryable, at).toBe(true);
+      if (/^(AccessDenied|NoSuchKey|NoSuchBucket|BlobNotFound|AuthorizationPermissionMismatch|InvalidAccessKeyId)$/.test(entry.code)) expect(entry.retry, at).toBe('permanent');
+      if (/^(RequestTimeTooSkewed|Request has expired)$/.test(entry.code)) expect(entry.retry, at).toBe('clock-skew');
+      if (entry.statuses.every((s) => s >= 400 && s < 500) && entry.code !== 'RequestTimeout' && !/Throttl|TooMany|SlowDown/.test(entry.code)) {
+        expect(entry.retryable, at).toBe(false);
+      }
+    }
+  });
+});
+
+describe('the seed references', () => {
+  const rows = readFileSync(new URL('fixtures/seed-facts.tsv', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#') && !l.startsWith('provider\t'))
+    .map((l) => l.split('\t') as [string, string, string]);
+
+  it('has all 141 (provider, code, status) facts', () => expect(rows.length).toBe(141));
+
+  it.each(rows)('%s %s %s resolves as an exact match with that status', async (provider, code, status) => {
+    const { findings } = await lookup(code, { provider });
+    const match = findings[0]!.matches[0];
+    expect(match?.code).toBe(code);
+    expect(match?.match).toBe('exact');
+    expect(match?.statuses).toContain(Number(status));
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+  it('states the catalog sizes data/ has', () => {
+    for (const p of providers()) {
+      expect(readme, p.id).toMatch(new RegExp(`\\|\\s*\`${p.id}\`\\s*\\|[^|\\n]*\\|\\s*${p.codes}\\s*\\|`));
+    }
+  });
+});
+
+describe('checkCatalog', () => {
+  const good = { code: 'Example', statuses: [400], meaning: 'm', fix: 'f', retry: 'permanent', retryable: false, docs: 'https://example.com' };
+  const doc = (entries: unknown[], extra = {}) => ({ provider: 'demo', name: 'Demo', checkedAgainst: 'x', docs: 'https://example.com', entries, ...extra });
+
+  it.each([
+    ['a retryable flag that disagrees with the class', [{ ...good, retryable: true }], 'retryable must be true exactly'],
+    ['two codes equal after normalisation', [good, { ...good, code: 'EXAMPLE' }], 'collides'],
+    ['an alias that is another code', [good, { ...good, code: 'Other', aliases: ['example'] }], 'collides'],
+    ['a status outside 100–599', [{ ...good, statuses: [99] }], 'not an HTTP status'],
+    ['descending statuses', [{ ...good, statuses: [409, 403] }], 'ascending'],
+    ['an empty fix', [{ ...good, fix: ' ' }], 'missing fix'],
+    ['an http docs link', [{ ...good, docs: 'http://example.com' }], 'https'],
+    ['an unknown retry class', [{ ...good, retry: 'sometimes' }], 'retry must be one of'],
+  ])('rejects %s', (_name, list, message) => {
+    expect(() => checkCatalog('demo.json', doc(list))).toThrow(message);
+  });
+
+  it('rejects a provider id that does not match the file name', () => {
+    expect(() => checkCatalog('other.json', doc([good]))).toThrow('does not match the file name');
+  });
+
+  it('rejects a bodiless note naming an unknown code', () => {
+    expect(() => checkCatalog('demo.json', doc([good], { bodiless: { '404': { codes: ['Nope'], note: 'n' } } }))).toThrow('unknown code "Nope"');
+  });
+});
