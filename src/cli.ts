@@ -159,7 +159,11 @@ async function* counted(source: AsyncIterable<Buffer | string>, file: string | u
   }
 }
 
+declare const ERRLOOKUP_VERSION: string | undefined;
+
+/** The bundle has the version built in; run from source, it reads package.json. */
 function readVersion(): string {
+  if (typeof ERRLOOKUP_VERSION === 'string') return ERRLOOKUP_VERSION;
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
@@ -316,7 +320,10 @@ export async function main(): Promise<void> {
   const code = await run({
     argv: process.argv.slice(2),
     env: process.env,
-    stdin: process.stdin,
+    // process.stdin costs milliseconds to set up: only touch it when the input is read.
+    get stdin() {
+      return process.stdin;
+    },
     stdoutIsTTY: process.stdout.isTTY === true,
     write: (text) => void process.stdout.write(text),
     writeError: (text) => void process.stderr.write(text),

@@ -65,7 +65,7 @@ describe('every catalog entry', () => {
       if (/^(InternalError|ServiceUnavailable|OperationTimedOut|RequestTimeout)$/.test(entry.code)) expect(entry.retryable, at).toBe(true);
       if (/^(AccessDenied|NoSuchKey|NoSuchBucket|BlobNotFound|AuthorizationPermissionMismatch|InvalidAccessKeyId)$/.test(entry.code)) expect(entry.retry, at).toBe('permanent');
       if (/^(RequestTimeTooSkewed|Request has expired)$/.test(entry.code)) expect(entry.retry, at).toBe('clock-skew');
-      if (entry.statuses.every((s) => s >= 400 && s < 500) && entry.code !== 'RequestTimeout' && !/Throttl|TooMany|SlowDown/.test(entry.code)) {
+      if (entry.statuses.every((s) => s >= 400 && s < 500 && ![408, 429, 499].includes(s)) && entry.code !== 'RequestTimeout' && !/Throttl|TooMany|SlowDown/.test(entry.code)) {
         expect(entry.retryable, at).toBe(false);
       }
     }

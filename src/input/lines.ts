@@ -23,6 +23,8 @@ export interface LineFacts {
 interface LineRule {
   /** A regular-expression source that must match somewhere in the line for `extract` to run. */
   trigger: string;
+  /** Plain substrings, one of which the trigger needs: a cheap test that spares most lines the regular expression. */
+  hints?: string[];
   /** `before` is the previous line of the input, for formats that split one error over two lines. */
   extract(line: string, before?: string): LineFacts | null;
 }
@@ -132,6 +134,7 @@ const RULES: LineRule[] = [
   {
     // curl -i / -v, wire traces: "HTTP/1.1 403 Forbidden", "< HTTP/2 404", `-> "HTTP/1.1 403 Forbidden\r\n"`
     trigger: 'HTTP/[12](?:\\.[01])? [1-5]\\d\\d',
+    hints: ['HTTP/'],
     extract(line) {
       const m = /(?:^|[\s"'<>-])HTTP\/\d(?:\.\d)?\s+(\d{3})\b[ \t]*([^\r\n"]*?)(?:\\r\\n)?"?\s*$/.exec(line);
       if (!m || /^\s*>/.test(line)) return null;
@@ -142,6 +145,7 @@ const RULES: LineRule[] = [
   },
   {
     trigger: '(?:[xX]-(?:[mM][sS]|[cC]os|[aA]mz)-[A-Za-z-]+|[Ss]erver|[Dd]ate|[Aa]uthorization)\\s*:',
+    hints: ['-ms-', '-Ms-', '-MS-', '-amz-', '-Amz-', '-AMZ-', '-cos-', '-Cos-', 'erver', 'ate', 'uthorization'],
     extract(line) {
       const m = HEADER_LINE.exec(line);
       if (!m) return null;
@@ -155,6 +159,7 @@ const RULES: LineRule[] = [
   {
     // Headers printed as a Python dict or JSON object: 'x-ms-error-code': 'BlobNotFound'
     trigger: `["'][xX]-(?:ms|cos)-error-code["']\\s*:`,
+    hints: ['rror-code'],
     extract(line) {
       const m = /["'][xX]-(?:ms|cos)-error-code["']\s*:\s*["'](\w+)["']/.exec(line);
       return m ? { slot: 'header-code', kind: 'http', code: m[1]! } : null;
@@ -163,6 +168,7 @@ const RULES: LineRule[] = [
   {
     // SAS start and expiry times in a URL: the clock-skew check compares them with the response time.
     trigger: '[?&]s[et]=\\d{4}-',
+    hints: ['se=', 'st='],
     extract(line) {
       const fields: Record<string, string> = {};
       const se = /[?&]se=([^&\s"'\]]+)/.exec(line);
@@ -174,6 +180,7 @@ const RULES: LineRule[] = [
   },
   {
     trigger: 'Traceback \\(most recent|===== RESPONSE ERROR|==> REQUEST/RESPONSE|REQUEST/RESPONSE \\(Try=',
+    hints: ['Traceback', 'RESPONSE'],
     extract(line) {
       const code = /RESPONSE ERROR \(ServiceCode=(\w+)\)/.exec(line)?.[1];
       return { slot: 'start', kind: 'sdk', starts: true, code };
@@ -183,6 +190,7 @@ const RULES: LineRule[] = [
     // botocore: "An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist."
     // and its 2014 form: "A client error (Unknown) occurred when calling the HeadObject operation:"
     trigger: 'An error occurred \\(|A (?:client|server) error \\(',
+    hints: ['error occurred (', 'error ('],
     extract(line) {
       const m = /(?:An error occurred|A (?:client|server) error) \(([^)]{1,100})\) (?:occurred )?when calling the (\w+) operation(?: \(reached max retries: \d+\))?:? ?(.*)$/.exec(line);
       if (!m) return null;
@@ -192,6 +200,7 @@ const RULES: LineRule[] = [
   {
     // Go azcore: "RESPONSE 404: 404 The specified container does not exist."; AzCopy/blob-go: "RESPONSE Status: 403 This request is not…"
     trigger: 'RESPONSE (?:Status: )?\\d{3}',
+    hints: ['RESPONSE '],
     extract(line) {
       const m = /RESPONSE (?:Status: )?(\d{3})(?::\s*\d{3})?\s*(.*)$/.exec(line);
       if (!m) return null;
@@ -203,6 +212,7 @@ const RULES: LineRule[] = [
   {
     // azure-storage-blob-go: "Description=403 This request is not authorized…, Details: (none)"
     trigger: 'Description=\\d{3} ',
+    hints: ['Description='],
     extract(line) {
       const m = /Description=(\d{3}) (.*?)(?:, Details:.*)?$/.exec(line);
       return m ? { slot: 'sdk-status', kind: 'sdk', status: Number(m[1]), message: m[2]!.replace(/\.\.$/, '.'), evidence: 'azure' } : null;
@@ -211,6 +221,7 @@ const RULES: LineRule[] = [
   {
     // AzCopy: "ERR: [P#0-T#0] UPLOADFAILED: /src/file : 403 : This request is not authorized…. When Staging block. X-Ms-Request-Id: …"
     trigger: ' : \\d{3} : ',
+    hints: [' : '],
     extract(line) {
       const m = / : (\d{3}) : (?:\d{3} )?(.*?)(?:\.? When [^.]*\.?)?(?:\s+X-Ms-Request-Id:\s*(\S+))?\s*$/.exec(line);
       if (!m) return null;
@@ -220,6 +231,7 @@ const RULES: LineRule[] = [
   {
     // azure-storage-blob-go / AzCopy: "ServiceCode=AuthorizationPermissionMismatch"
     trigger: 'ServiceCode=',
+    hints: ['ServiceCode='],
     extract(line) {
       const m = /ServiceCode=(\w+)/.exec(line);
       return m ? { slot: 'sdk-code', kind: 'sdk', code: m[1]!, evidence: 'azure' } : null;
@@ -228,6 +240,7 @@ const RULES: LineRule[] = [
   {
     // Go azcore: "ERROR CODE: ContainerNotFound"
     trigger: 'ERROR CODE: ',
+    hints: ['ERROR CODE'],
     extract(line) {
       const m = /ERROR CODE: (\w+)/.exec(line);
       return m ? { slot: 'sdk-code', kind: 'sdk', code: m[1]!, evidence: 'azure' } : null;
@@ -236,6 +249,7 @@ const RULES: LineRule[] = [
   {
     // azure-core (Python) "ErrorCode:BlobNotFound" and its newer "Code: BlobNotFound" line; .NET "ErrorCode: BlobNotFound".
     trigger: '(?<=^|[\\s`\'"(])(?:Error)?Code: ?[A-Z]',
+    hints: ['Code:', 'Code :'],
     extract(line) {
       const m = /(?:^|[\s`'"(])(?:Error)?Code: ?([A-Z][A-Za-z0-9]{2,})\b(?!\s*\()/.exec(line);
       return m ? { slot: 'sdk-code', kind: 'sdk', code: m[1]! } : null;
@@ -244,6 +258,7 @@ const RULES: LineRule[] = [
   {
     // azure-core (Python) "HttpResponseError: (AuthorizationFailure) This request is not authorized…"
     trigger: '(?:Error|Exception): \\(\\w+\\) ',
+    hints: [': ('],
     extract(line) {
       const m = /(\w+(?:Error|Exception)): \((\w+)\) (.*)$/.exec(line);
       return m ? { slot: 'sdk-exception', kind: 'sdk', code: m[2]!, message: m[3]!.trim(), fields: { Exception: m[1]! } } : null;
@@ -252,6 +267,7 @@ const RULES: LineRule[] = [
   {
     // Azure .NET: "Status: 404 (The specified blob does not exist.)"; Java: 'Status code 403, "<?xml…'
     trigger: 'Status(?: code|:) \\d{3}',
+    hints: ['Status'],
     extract(line) {
       const m = /Status(?: code|:) (\d{3})(?: \((.*)\))?/.exec(line);
       if (!m) return null;
@@ -263,6 +279,7 @@ const RULES: LineRule[] = [
     // "returned an error: (503)", "Client error: 403", "StatusCodeError: 403 - ", "CosServerException: 403 - Forbidden",
     // "HTTP response code: 503", wget's "awaiting response... 409 …" and "ERROR 409: …", python logging '"HEAD /k HTTP/1.1" 404 0'
     trigger: '(?:unexpected status|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:|\\(HTTP \\d{3}\\)|returned an error: \\(\\d{3}\\)|(?:Client|Server) error: \\d{3}|(?:Error|Exception): \\d{3} - |awaiting response\\.\\.\\. \\d{3}|ERROR \\d{3}: |HTTP/1\\.[01]" \\d{3} )',
+    hints: ['tatus', 'HTTP', 'error:', 'Error:', 'Exception:', 'awaiting', 'ERROR'],
     extract(line) {
       const m =
         /(?:unexpected status|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:|returned an error:|(?:Client|Server) error:|(?:Error|Exception):|awaiting response\.\.\.|ERROR|HTTP\/1\.[01]")\s*\(?(\d{3})\)?(?: - | |: |\b)(.*)$/.exec(line) ??
@@ -278,6 +295,7 @@ const RULES: LineRule[] = [
   {
     // AWS SDK for Java v1, COS Java and PHP: "(Service: Amazon S3; Status Code: 403; Error Code: AccessDenied; Request ID: …)"
     trigger: 'Status Code: \\d{3}|Error Code: \\w',
+    hints: ['Status Code', 'Error Code'],
     extract(line) {
       const status = /Status Code: (\d{3})/.exec(line);
       const code = /Error Code: ([A-Za-z][\w ]*?)\s*(?:[;,)]|$)/.exec(line);
@@ -307,6 +325,7 @@ const RULES: LineRule[] = [
   {
     // AWS SDK for Go v2: "https response error StatusCode: 404, RequestID: …, HostID: …, api error NoSuchKey: The specified key does not exist."
     trigger: 'api error \\w|StatusCode: \\d{3}, RequestID',
+    hints: ['api error', 'StatusCode:'],
     extract(line) {
       const api = /api error (\w+): (.*?)(?:, previous error:.*)?$/.exec(line);
       const status = /StatusCode: (\d{3}), RequestID: ([^,\s]*),(?: HostID: ([^,\s]*),)?/.exec(line);
@@ -328,6 +347,7 @@ const RULES: LineRule[] = [
   {
     // AWS SDK for Go v1 (and rclone): "NoSuchKey: The specified key does not exist.\n\tstatus code: 404, request id: …, host id: …"
     trigger: 'status code: \\d{3}, request id:',
+    hints: ['status code:'],
     extract(line) {
       const m = /(?:([A-Z]\w+): (.*?)\s+)?status code: (\d{3}), request id: ([^,\s]*),?(?: host id: (\S*))?/.exec(line);
       if (!m) return null;
@@ -338,6 +358,7 @@ const RULES: LineRule[] = [
   {
     // cos-go-sdk-v5: "GET https://…myqcloud.com/key: 404 NoSuchKey(Message: …, RequestId: …, TraceId: …)"
     trigger: '\\(Message: ',
+    hints: ['(Message: '],
     extract(line) {
       const m = /(\d{3}) (\w+)\(Message: (.*?), RequestId: ([^,]*), TraceId: ([^)]*)\)/.exec(line);
       if (!m) return null;
@@ -347,6 +368,7 @@ const RULES: LineRule[] = [
   {
     // AWS SDK for PHP: "resulted in a `403 Forbidden` response" … "AccessDenied (client): Access Denied - <?xml …"
     trigger: 'resulted in a `\\d{3}|\\w \\((?:client|server)\\): ',
+    hints: ['resulted in', '(client)', '(server)'],
     extract(line) {
       const status = /resulted in a `(\d{3})/.exec(line);
       const code = /(\w+) \((?:client|server)\): (.*?)(?: - |$)/.exec(line);
@@ -356,6 +378,7 @@ const RULES: LineRule[] = [
   {
     // AWS SDK for C++: "Exception name: SlowDown", "Encountered AWSError 'SlowDown': Please reduce your request rate."
     trigger: "Exception name: \\w|AWSError '",
+    hints: ['Exception name', 'AWSError'],
     extract(line) {
       const m = /Exception name: (\w+)/.exec(line) ?? /AWSError '(\w+)'/.exec(line);
       const message = /Error message: (.*?)(?:\\n|$)/.exec(line)?.[1] ?? /AWSError '\w+': (.*?)["\]]*$/.exec(line)?.[1];
@@ -367,6 +390,7 @@ const RULES: LineRule[] = [
   {
     // Ruby azure-core: "Azure::Core::Http::HTTPError: LeaseIdMissing (412): There is currently a lease on the blob…"
     trigger: '[A-Z]\\w+ \\(\\d{3}\\): ',
+    hints: ['): '],
     extract(line) {
       const m = /\b([A-Z]\w+) \((\d{3})\): (.*)$/.exec(line);
       return m ? { slot: 'sdk-ruby', kind: 'sdk', code: m[1]!, status: Number(m[2]), message: m[3]!.replace(/>,.*$/, '').trim() } : null;
@@ -375,6 +399,7 @@ const RULES: LineRule[] = [
   {
     // Azure's message suffix on a line of its own: the line before it is the message.
     trigger: 'RequestId:[0-9a-f]{8}-',
+    hints: ['RequestId:'],
     extract(line, before) {
       const m = /^\s*(?:\[\w+\]\s*)?RequestId:([0-9a-f-]{36})\s*$/.exec(line);
       if (!m) return null;
@@ -385,6 +410,7 @@ const RULES: LineRule[] = [
   {
     // A status and its reason phrase on a line of their own: "403 Forbidden"
     trigger: '[45]\\d\\d (?:Bad Request|Unauthorized|Forbidden|Not Found|Method Not Allowed|Conflict|Length Required|Precondition Failed|Range Not Satisfiable|Too Many Requests|Internal Server Error|Not Implemented|Bad Gateway|Service Unavailable|Gateway Timeout)\\s*(?:$|\\n)',
+    hints: ['0 ', '1 ', '2 ', '3 ', '4 ', '5 ', '6 ', '7 ', '8 ', '9 '],
     extract(line) {
       const m = /^\W{0,3}([45]\d\d) ([A-Z][A-Za-z ]+?)\s*$/.exec(line);
       return m ? { slot: 'status-line', kind: 'text', status: Number(m[1]), fields: { Reason: m[2]! }, starts: true } : null;
@@ -393,6 +419,7 @@ const RULES: LineRule[] = [
   {
     // Fields printed one per line: "Message: Access Denied", "RequestId: A90F23D7BFA3C7EF", "HostId: …"
     trigger: '(?<=^|\\n)\\s*(?:Message|RequestId|HostId|TraceId|Resource): \\S',
+    hints: ['Message:', 'RequestId:', 'HostId:', 'TraceId:', 'Resource:'],
     extract(line) {
       const m = /^\s*(Message|RequestId|HostId|TraceId|Resource): (.+?)\s*$/.exec(line);
       if (!m) return null;
@@ -413,6 +440,7 @@ const RULES: LineRule[] = [
   {
     // JSON bodies: Azure Data Lake {"error":{"code":…}} and Table OData {"odata.error":{"code":…}}
     trigger: `odata\\.error|["']error["']\\s*:\\s*\\{\\s*["']code["']`,
+    hints: ['rror'],
     extract(line) {
       const text = line.replace(/\\"/g, '"');
       const code = /["']code["']\s*:\s*["']([A-Za-z]\w+)["']/.exec(text);
@@ -423,6 +451,7 @@ const RULES: LineRule[] = [
   {
     // JSON bodies, JS error objects and Python dicts: "code": "PathNotFound", code: 'BlobNotFound', 'code': 'NoSuchKey'
     trigger: `(?:[cC]ode|errorType|[mM]essage|errorMessage|value|[rR]equest_?[iI][dD]|[tT]race_?[iI][dD]|AuthenticationErrorDetail)["']?\\s*[:=]\\s*["']|[sS]tatus(?:_?[cC]ode)?["']?\\s*[:=]\\s*["']?\\d{3}\\b|name["']?\\s*:\\s*["']\\w+(?:Error|Exception)["']`,
+    hints: ['ode', 'essage', 'value', 'equest', 'race', 'tatus', 'rrorType', 'name', 'ErrorDetail'],
     extract(line) {
       const text = line.includes('\\"') ? line.replace(/\\"/g, '"') : line;
       const code = KV_CODE.exec(text) ?? KV_NAME.exec(text);
@@ -446,11 +475,13 @@ const RULES: LineRule[] = [
   },
   {
     trigger: '(?<=^|[\\s{(,;])(?:Code|ErrorCode|error|code|RequestId|Server-Request-ID|HTTP [Ss]tatus [Cc]ode|StatusCode|status)=["\\w]',
+    hints: ['='],
     extract: equalsPairs,
   },
   {
     // "SlowDown: UnknownError", "InvalidRequest: Missing required header…", "NoSuchKeyException: null (Service: S3…)"
     trigger: '(?<=^|[\\s`\'"(>.])[A-Z][a-z]+[A-Z][A-Za-z0-9]+: \\S',
+    hints: [': '],
     extract(line) {
       const m = CAMEL_LEAD.exec(line);
       if (!m) return null;
@@ -468,17 +499,13 @@ function safeDecode(text: string): string {
   }
 }
 
-/** One regular expression that finds every line some rule (or the XML or clue scan) could use. */
-export function ruleTriggers(): string[] {
-  return RULES.map((r) => r.trigger);
-}
-
-const COMPILED = RULES.map((r) => ({ test: new RegExp(r.trigger), extract: r.extract }));
+const COMPILED = RULES.map((r) => ({ hints: r.hints, test: new RegExp(r.trigger), extract: r.extract }));
 
 /** Everything the rules find in one line; `before` is the line before it, when known. */
 export function extractLine(line: string, before?: string): LineFacts[] {
   const found: LineFacts[] = [];
   for (const rule of COMPILED) {
+    if (rule.hints && !rule.hints.some((h) => line.includes(h))) continue;
     if (!rule.test.test(line)) continue;
     const facts = rule.extract(line, before);
     if (facts) found.push(facts);

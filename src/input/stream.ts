@@ -1,5 +1,3 @@
-import { CLUE_TRIGGERS } from './provider.js';
-import { ruleTriggers } from './lines.js';
 import { MAX_XML_BYTES } from './xml.js';
 
 /** A part of the input worth reading closely: one line, or an XML error body that may span lines. */
@@ -14,24 +12,27 @@ export interface Region {
 
 /** A line longer than this is read in windows: memory stays bounded even for a 100 MB line. */
 export const MAX_LINE_BYTES = 1024 * 1024;
-/** How much of a long line around a hit is read. */
-const HIT_WINDOW = 8 * 1024;
+/** How much of a long line around an anchor is read. */
+const LINE_WINDOW = 8 * 1024;
+/**
+ * The first MiB of an input (all of anything pasted) is read line by line, every line. Past it,
+ * only the neighbourhood of an anchor is: a gigabyte log is mostly lines no error touches.
+ */
+export const THOROUGH_BYTES = 1024 * 1024;
+/** Lines read before and after an anchor line: a curl command and its headers, an AzCopy block. */
+const CONTEXT_BEFORE = 3;
+const CONTEXT_AFTER = 8;
+
+/**
+ * Words that every error report the extractors understand carries at least once: `<Code>`,
+ * `ErrorCode`, `x-ms-error-code`, `An error occurred`, `HTTP/1.1 503`, `Status Code`, an
+ * `…Exception`, AzCopy's `UPLOADFAILED`, Go azcore's `ERROR CODE`, cos-go-sdk-v5's `(Message: `.
+ * Few plain literals keep this one regular expression near memchr speed.
+ */
+const ANCHOR = /Code|rror|HTTP\/|tatus|xception|CODE|FAILED|\(Message: /g;
 
 const XML_START = /<\?xml|<Error[\s>]|&lt;Error&gt;|\\u003cError|<Code>|&lt;Code&gt;/;
 const XML_END = /<\/Error\s*>|&lt;\/Error&gt;|\\u003c\/Error\\u003e|<\\\/Error>/g;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * One global expression for every line any extractor could use. Lines it does not hit are never
- * decoded or split, which is what makes a gigabyte log cheap to read.
- */
-const CANDIDATE = new RegExp(
-  [XML_START.source, ...ruleTriggers(), ...CLUE_TRIGGERS.map(escapeRegExp)].map((s) => `(?:${s})`).join('|'),
-  'g',
-);
 
 function countNewlines(text: string, from: number, to: number): number {
   let n = 0;
@@ -44,14 +45,34 @@ function utf8(latin1: string): string {
   return Buffer.from(latin1, 'latin1').toString('utf8');
 }
 
+/** The start of the line `count` lines before the one starting at `lineStart`, not before `floor`. */
+function linesBack(text: string, lineStart: number, count: number, floor: number): number {
+  let at = lineStart;
+  for (let i = 0; i < count && at > floor; i++) at = text.lastIndexOf('\n', at - 2) + 1;
+  return Math.max(at, floor);
+}
+
+/** The end (after the newline) of the line `count` lines after the one ending at `lineEnd`, not past `ceiling`. */
+function linesForward(text: string, lineEnd: number, count: number, ceiling: number): number {
+  let at = lineEnd;
+  for (let i = 0; i < count && at < ceiling; i++) {
+    const next = text.indexOf('\n', at);
+    at = next < 0 ? ceiling : next + 1;
+  }
+  return Math.min(at, ceiling);
+}
+
 /**
- * Reads input chunk by chunk and hands each candidate region to `onRegion`. Chunks are decoded as
- * latin1, which is byte-for-byte and cannot fail, and only the regions are decoded as UTF-8.
+ * Reads input chunk by chunk and hands each region worth reading to `onRegion`. Chunks are decoded
+ * as latin1, which is byte-for-byte and cannot fail, and only the regions are decoded as UTF-8.
  * Holds at most one chunk, one long line's window and one unfinished XML body.
  */
 export class RegionScanner {
   #pending = '';
+  /** Line number of the first line in #pending. */
   #line = 1;
+  /** Bytes of input before #pending. */
+  #offset = 0;
   readonly #onRegion: (region: Region) => void;
 
   constructor(onRegion: (region: Region) => void) {
@@ -74,55 +95,87 @@ export class RegionScanner {
     if (limit === 0 && text.length >= MAX_LINE_BYTES) limit = text.length;
     if (limit === 0) return;
 
-    let counted = 0;
-    let line = this.#line;
-    let resume = limit;
-    CANDIDATE.lastIndex = 0;
-    for (let m = CANDIDATE.exec(text); m !== null && m.index < limit; m = CANDIDATE.exec(text)) {
-      // A trigger may begin with the white space before its word, the line break included.
-      let at = m.index;
-      while (text.charCodeAt(at) === 10 || text.charCodeAt(at) === 13) at++;
-      const lineStart = at === 0 ? 0 : text.lastIndexOf('\n', at - 1) + 1;
-      line += countNewlines(text, counted, lineStart);
-      counted = lineStart;
-      let lineEnd = text.indexOf('\n', at);
-      if (lineEnd < 0 || lineEnd > limit) lineEnd = limit;
+    // The reader's state: everything before `pos` is done, and `line` is the number of the line at `pos`.
+    const state = { pos: 0, line: this.#line, carry: -1 };
+    while (state.pos < limit && state.carry < 0) {
+      if (this.#offset + state.pos < THOROUGH_BYTES) {
+        const stop = Math.min(limit, Math.max(state.pos + 1, THOROUGH_BYTES - this.#offset));
+        this.#readLines(text, state, linesForward(text, stop, 1, limit), limit, final);
+        continue;
+      }
+      ANCHOR.lastIndex = state.pos;
+      const m = ANCHOR.exec(text);
+      if (!m || m.index >= limit) {
+        state.line += countNewlines(text, state.pos, limit);
+        state.pos = limit;
+        break;
+      }
+      const hitLine = m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1;
+      const from = linesBack(text, hitLine, CONTEXT_BEFORE, state.pos);
+      state.line += countNewlines(text, state.pos, from);
+      state.pos = from;
+      this.#readLines(text, state, linesForward(text, hitLine, CONTEXT_AFTER + 1, limit), limit, final);
+    }
+    const resume = state.carry >= 0 ? state.carry : state.pos;
+    this.#line = state.line;
+    this.#offset += resume;
+    this.#pending = text.slice(resume);
+  }
 
-      const from = Math.max(lineStart, at - HIT_WINDOW);
-      const to = Math.min(lineEnd, Math.max(at, from) + 2 * HIT_WINDOW);
-      const window = text.slice(from, to);
+  /** Reads every line from state.pos up to `to`, emitting a region for each, and an XML region where a body starts. */
+  #readLines(text: string, state: { pos: number; line: number; carry: number }, to: number, limit: number, final: boolean): void {
+    let before: string | undefined;
+    while (state.pos < to) {
+      const start = state.pos;
+      let end = text.indexOf('\n', start);
+      if (end < 0 || end > limit) end = limit;
+      const stopAt = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end; // CRLF: the CR is not text
+      const lineText = stopAt - start > 2 * LINE_WINDOW ? this.#window(text, start, stopAt) : text.slice(start, stopAt);
+      let next = end + 1;
 
       // An XML body that starts on this line: find where it ends, perhaps lines later.
-      let xml: { start: number; stop: number } | null = null;
-      const xmlAt = window.search(XML_START);
+      let xml: { from: number; stop: number } | null = null;
+      const xmlAt = lineText.length > 0 ? lineText.search(XML_START) : -1;
       if (xmlAt >= 0) {
-        const start = from + xmlAt;
-        const cap = Math.min(text.length, start + MAX_XML_BYTES);
-        XML_END.lastIndex = start;
+        const from = text.indexOf(lineText.slice(xmlAt, xmlAt + 16), start);
+        const cap = Math.min(text.length, from + MAX_XML_BYTES);
+        XML_END.lastIndex = from;
         const close = XML_END.exec(text);
-        const end = close && close.index < cap ? close.index + close[0].length : -1;
-        if (end < 0 && !final && cap === text.length && text.length - start < MAX_XML_BYTES) {
+        const stop = close && close.index < cap ? close.index + close[0].length : -1;
+        if (stop < 0 && !final && cap === text.length && text.length - from < MAX_XML_BYTES) {
           // The body goes on in the next chunk: come back to this line when it arrives.
-          resume = lineStart;
-          break;
+          state.carry = start;
+          return;
         }
-        xml = { start, stop: end >= 0 ? end : Math.min(cap, Math.max(lineEnd, start)) };
+        xml = { from, stop: stop >= 0 ? stop : Math.min(cap, Math.max(end, from)) };
       }
 
-      const beforeStart = lineStart > 0 ? Math.max(text.lastIndexOf('\n', lineStart - 2) + 1, lineStart - 2048) : lineStart;
-      this.#onRegion({ text: utf8(window), line, isXml: false, before: lineStart > 0 ? utf8(text.slice(beforeStart, lineStart - 1)) : undefined });
-      let next = lineEnd + 1;
+      if (lineText.trim().length > 0) {
+        const decoded = utf8(lineText);
+        this.#onRegion({ text: decoded, line: state.line, isXml: false, before });
+        before = decoded.length <= 2048 ? decoded : undefined;
+      }
       if (xml) {
-        this.#onRegion({ text: utf8(text.slice(xml.start, xml.stop)), line, isXml: true });
-        if (xml.stop > lineEnd) {
+        this.#onRegion({ text: utf8(text.slice(xml.from, xml.stop)), line: state.line, isXml: true });
+        if (xml.stop > end) {
           const after = text.indexOf('\n', xml.stop);
           next = after < 0 ? text.length : after + 1;
+          state.line += countNewlines(text, end, Math.min(next, text.length));
+          state.pos = Math.min(next, text.length);
+          continue;
         }
       }
-      CANDIDATE.lastIndex = Math.max(next, at + 1);
-      if (next > resume) resume = Math.min(next, text.length);
+      state.line += end < text.length && text.charCodeAt(end) === 10 ? 1 : 0;
+      state.pos = Math.min(next, Math.max(limit, end));
     }
-    this.#line = line + countNewlines(text, counted, resume);
-    this.#pending = text.slice(resume);
+  }
+
+  /** The part of a very long line worth reading: around its first anchor, or its start. */
+  #window(text: string, start: number, end: number): string {
+    ANCHOR.lastIndex = start;
+    const m = ANCHOR.exec(text);
+    const at = m && m.index < end ? m.index : start;
+    const from = Math.max(start, at - LINE_WINDOW);
+    return text.slice(from, Math.min(end, from + 2 * LINE_WINDOW));
   }
 }
