@@ -28,6 +28,10 @@ interface Group {
   facts: ErrorFacts;
   codeStrong: boolean;
   slots: Set<string>;
+  /** A statement that opens an error report (a status line, an exception line) is in the group. */
+  started: boolean;
+  /** The group's XML body was cut short: a whole copy of it may follow. */
+  partialXml: boolean;
   firstLine: number;
   lastLine: number;
   kinds: Set<InputKind>;
@@ -44,6 +48,8 @@ function newGroup(line: number): Group {
     facts: { kind: 'text', code: null, status: null, message: null, requestId: null, fields: {}, evidence: [], synthetic: false },
     codeStrong: false,
     slots: new Set(),
+    started: false,
+    partialXml: false,
     firstLine: line,
     lastLine: line,
     kinds: new Set(),
@@ -74,8 +80,10 @@ function conflicts(g: Group, f: LineFacts, line: number, canonical: (code: strin
   if (line - g.lastLine > MAX_GAP_LINES) return true;
   const { facts } = g;
   if (f.requestId && facts.requestId) return f.requestId.trim() !== facts.requestId;
-  if (f.starts && hasError(g) && (facts.status !== null || g.slots.has(f.slot))) return true;
-  if (hasPayload(f) && slotKeys(f).some((k) => g.slots.has(k))) return true;
+  // A marker (Traceback, "===== RESPONSE ERROR") opens a report; a second opening statement starts the next one.
+  if (f.starts && hasError(g) && (f.slot === 'start' || g.started)) return true;
+  const sameBodyAgain = f.slot === 'xml' && g.partialXml && !!f.code && !!facts.code && normalizeCode(f.code) === normalizeCode(facts.code);
+  if (hasPayload(f) && !sameBodyAgain && f.slot !== 'lead-message' && slotKeys(f).some((k) => g.slots.has(k))) return true;
   if (f.code && facts.code && !facts.synthetic && syntheticStatus(f.code) === null) {
     const strong = !f.weakCode || canonical(f.code) !== null;
     if (strong && g.codeStrong && normalizeCode(f.code) !== normalizeCode(facts.code)) return true;
@@ -98,6 +106,8 @@ function isSdkText(f: LineFacts): boolean {
 function addFacts(g: Group, f: LineFacts, line: number, canonical: (code: string) => string | null): void {
   const { facts } = g;
   for (const key of slotKeys(f)) g.slots.add(key);
+  if (f.starts && f.slot !== 'start') g.started = true;
+  if (f.slot === 'xml') g.partialXml = f.partial === true;
   g.lastLine = line;
   g.kinds.add(f.kind);
   if (f.code) {
@@ -118,6 +128,7 @@ function addFacts(g: Group, f: LineFacts, line: number, canonical: (code: string
     }
   }
   if (f.status && facts.status === null) facts.status = f.status;
+  if (f.requestId && facts.requestId === null && f.slot === 'xml') setRequestId(facts, f.requestId);
   if (f.message && (facts.message === null || f.slot === 'xml')) {
     const split = splitMessageSuffix(f.message);
     if (split.message) facts.message = split.message;
@@ -166,7 +177,8 @@ function xmlFacts(text: string): LineFacts | null {
   const fields = parseErrorXml(text);
   if (!fields) return null;
   const { Code, Message, RequestId, ...rest } = fields;
-  return { slot: 'xml', kind: 'xml', code: Code, message: Message, requestId: RequestId, fields: rest as Record<string, string> };
+  const partial = !/<\/Error\s*>|&lt;\/Error&gt;|\\u003c\/Error|<\\\/Error>/.test(text);
+  return { slot: 'xml', kind: 'xml', code: Code, message: Message, requestId: RequestId, fields: rest as Record<string, string>, partial };
 }
 
 /**
@@ -216,7 +228,8 @@ export class Diagnoser {
     }
     if (findings.length === 0 && this.#bytes <= QUERY_FALLBACK_BYTES) {
       const text = Buffer.from(this.#head, 'latin1').toString('utf8').trim();
-      if (text.length > 0 && text.length <= MAX_QUERY_CHARS) return lookupReport(this.#set, text, this.#options);
+      // One line of text with no error report in it is a query typed or piped by hand.
+      if (text.length > 0 && text.length <= MAX_QUERY_CHARS && !text.includes('\n')) return lookupReport(this.#set, text, this.#options);
     }
     if (this.#dropped > 0 && findings.length > 0) {
       findings[findings.length - 1]!.notes.push(`${this.#dropped} further occurrences of other errors were counted but not listed (more than ${MAX_FINDINGS} distinct errors)`);
@@ -225,7 +238,9 @@ export class Diagnoser {
   }
 
   #onRegion(region: Region): void {
-    const lineFacts = region.isXml ? [xmlFacts(region.text)].filter((f): f is LineFacts => f !== null) : extractLine(region.text, region.before);
+    const lineFacts = (region.isXml ? [xmlFacts(region.text)].filter((f): f is LineFacts => f !== null) : extractLine(region.text, region.before)).flatMap((f) =>
+      this.#vet(f),
+    );
     const evidence = findEvidence(region.text);
     for (const e of evidence) if (!this.#documentEvidence.has(e.reason)) this.#documentEvidence.set(e.reason, e);
     // The facts of one line are one statement: the line as a whole may start a new error, never a part of it.
@@ -240,10 +255,22 @@ export class Diagnoser {
     }
   }
 
+  /** A loose code candidate the catalog does not know is no code at all; a fact that was only that candidate is dropped. */
+  #vet(f: LineFacts): LineFacts[] {
+    if (!f.weakCode || !f.code || this.#canonical(f.code) !== null) return [f];
+    if (f.slot === 'bare-code') return [];
+    const { code: _dropped, weakCode: _weak, ...rest } = f;
+    // An exception line whose class name is no code still carries the message, as a lead only.
+    if (f.slot === 'camel-lead') return rest.message ? [{ ...rest, slot: 'lead-message' }] : [];
+    return [rest];
+  }
+
   #flush(): void {
     const g = this.#group;
     this.#group = null;
-    if (!g || !hasError(g)) return;
+    if (!g) return;
+    // A provider's message with no code or status (Azure's text with its RequestId/Time suffix) is still an error report.
+    if (!hasError(g) && !(g.facts.message && g.facts.requestId && findByMessage(this.#set, g.facts.message))) return;
     const held = this.#held;
     if (held && held.facts.requestId !== null && held.facts.requestId === g.facts.requestId && g.firstLine - held.lastLine <= MAX_GAP_LINES) {
       mergeGroups(held, g);
@@ -272,7 +299,10 @@ export class Diagnoser {
     for (const a of all) {
       if (a.facts.status === null && a.facts.code) {
         const code = normalizeCode(a.facts.code);
-        const twins = all.filter((b) => b !== a && b.facts.status !== null && b.facts.code && normalizeCode(b.facts.code) === code);
+        const provider = decideProvider(a.facts.evidence).provider;
+        const twins = all.filter(
+          (b) => b !== a && b.facts.status !== null && b.facts.code && normalizeCode(b.facts.code) === code && decideProvider(b.facts.evidence).provider === provider,
+        );
         if (twins.length === 1) {
           twins[0]!.count += a.count;
           twins[0]!.line = Math.min(twins[0]!.line, a.line);
@@ -332,17 +362,22 @@ function explain(set: CatalogSet, finding: Finding, only: string | undefined): v
     const byMessage = findByMessage(set, message, provider ?? scope) ?? findByMessage(set, message, scope);
     if (byMessage) matches = byMessage.refs.map((r) => toMatch(r, 'message', byMessage.score));
   }
-  if (matches.length === 0 && status) {
+  if (!code && status) {
+    // A status with no code: a HEAD, or an SDK that made a code up. Say what it usually means where it came from.
     const catalogs = provider ? [set.catalog(provider)].filter((c) => c !== undefined) : set.catalogs.filter((c) => !c.generic);
+    const likely: Match[] = [];
     for (const catalog of catalogs) {
       const note = Object.hasOwn(catalog.bodiless, String(status)) ? catalog.bodiless[String(status)] : undefined;
       if (!note) continue;
-      if (!code) finding.notes.push(`${catalog.name}: ${note.note}`);
+      finding.notes.push(`${catalog.name}: ${note.note}`);
       for (const c of note.codes) {
         const hit = findByName(set, c, catalog.provider);
-        if (hit) matches.push(...hit.refs.map((r) => toMatch(r, 'status', 1)));
+        if (hit) likely.push(...hit.refs.map((r) => toMatch(r, 'status', 1)));
       }
     }
+    if (matches.length === 0) matches = likely;
+  }
+  if (matches.length === 0 && status) {
     if (matches.length === 0) matches = findByStatus(set, status, provider ?? scope).map((r) => toMatch(r, 'status', 1));
     if (matches.length === 0 && provider) matches = findByStatus(set, status).map((r) => toMatch(r, 'status', 1));
   }
@@ -384,7 +419,9 @@ export async function lookupReport(set: CatalogSet, query: string, options: Diag
 
 /** Whether a command-line query is a report to read (XML, a transcript, several lines) rather than a name to look up. */
 export function isReport(text: string): boolean {
-  return /\n|<\w|[{}]|HTTP\/\d|An error occurred \(|Status Code:|ErrorCode:|ServiceCode=/.test(text.trim());
+  // Codes, statuses and provider messages have none of these; every report format has one. A report
+  // that turns out to hold no error still falls back to a lookup of the whole text.
+  return /[\n:=<>{}()[\]]/.test(text.trim());
 }
 
 /** Diagnoses a whole text held in memory: the library's entry for arguments and small inputs. */

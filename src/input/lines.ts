@@ -16,6 +16,8 @@ export interface LineFacts {
   fields?: Record<string, string>;
   /** This line begins a new error report (a response's status line, a traceback, an AzCopy failure). */
   starts?: boolean;
+  /** An XML body that was cut short. */
+  partial?: boolean;
   /** The format itself names a provider family: an SDK only one provider ships. */
   evidence?: 'azure' | 'aws' | 'cos';
 }

@@ -33,6 +33,20 @@ const ANCHOR = /Code|rror|HTTP\/|tatus|xception|CODE|FAILED|\(Message: /g;
 
 const XML_START = /<\?xml|<Error[\s>]|&lt;Error&gt;|\\u003cError|<Code>|&lt;Code&gt;/;
 const XML_END = /<\/Error\s*>|&lt;\/Error&gt;|\\u003c\/Error\\u003e|<\\\/Error>/g;
+/** The start of a second body inside the first one's span. */
+const XML_RESTART = /<\?xml|<Error>/;
+
+/** Where a body with no closing tag ends: after the XML-looking lines that follow its first line. */
+function truncatedEnd(text: string, lineEnd: number, ceiling: number): number {
+  let at = lineEnd;
+  while (at < ceiling) {
+    const next = text.indexOf('\n', at + 1);
+    const stop = next < 0 || next > ceiling ? ceiling : next;
+    if (!/^\s*</.test(text.slice(at + 1, Math.min(stop, at + 256)))) break;
+    at = stop;
+  }
+  return at;
+}
 
 function countNewlines(text: string, from: number, to: number): number {
   let n = 0;
@@ -141,13 +155,17 @@ export class RegionScanner {
         const cap = Math.min(text.length, from + MAX_XML_BYTES);
         XML_END.lastIndex = from;
         const close = XML_END.exec(text);
-        const stop = close && close.index < cap ? close.index + close[0].length : -1;
+        let stop = close && close.index < cap ? close.index + close[0].length : -1;
+        // A body cut short ("(truncated...)") followed by another: the first ends where the next begins.
+        const own = text.indexOf('Error', from) + 5;
+        const again = own > 5 ? text.slice(own, stop >= 0 ? stop : Math.min(cap, text.length)).search(XML_RESTART) : -1;
+        if (again >= 0) stop = own + again;
         if (stop < 0 && !final && cap === text.length && text.length - from < MAX_XML_BYTES) {
           // The body goes on in the next chunk: come back to this line when it arrives.
           state.carry = start;
           return;
         }
-        xml = { from, stop: stop >= 0 ? stop : Math.min(cap, Math.max(end, from)) };
+        xml = { from, stop: stop >= 0 ? stop : truncatedEnd(text, end, Math.min(cap, limit)) };
       }
 
       if (lineText.trim().length > 0) {

@@ -1,0 +1,288 @@
+// Edge cases for diagnose(). Every file under test/fixtures/edge/ is hand-made from the formats in test/fixtures/real.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { diagnose, type Finding, type InputKind } from '../src/index.js';
+
+type Input = Parameters<typeof diagnose>[0];
+
+const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+const crlf = (text: string): string => text.replace(/\r?\n/g, '\r\n');
+const bom = (text: string): string => `\uFEFF${text}`;
+/** The bytes of a text, as a stream of `size`-byte chunks (cuts fall anywhere, UTF-8 sequences included). */
+async function* chunks(text: string, size: number): AsyncIterable<Buffer> {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+/** The text up to (not including) the last `</Error>`: a body whose end was lost. */
+const cutBeforeClose = (text: string): string => text.slice(0, text.lastIndexOf('</Error>'));
+/** The text cut inside the element after the last `<Code>…</Code>`: a body cut mid-element. */
+const cutMidElement = (text: string): string => {
+  const code = text.lastIndexOf('</Code>');
+  const open = text.indexOf('>', text.indexOf('<', code + '</Code>'.length));
+  return text.slice(0, open + 8);
+};
+
+interface Want {
+  provider?: string | null;
+  code?: string | null;
+  status?: number | null;
+  requestId?: string | null;
+  kind?: InputKind;
+  count?: number;
+  line?: number | null;
+}
+
+/** What a finding says, in the shape of `Want`, for readable diffs. */
+function summary(f: Finding) {
+  return { provider: f.input.provider, code: f.input.code, status: f.input.status, requestId: f.input.requestId, kind: f.input.kind, count: f.count, line: f.line };
+}
+const brief = (f: Finding) => `${f.input.provider}:${f.input.code ?? '-'}:${f.input.status ?? '-'}x${f.count}@${f.line}`;
+
+/** A finding's matches are non-empty, include the code, and come only from the detected provider's catalog (or the generic one). */
+function checkMatches(f: Finding, want: Want): void {
+  expect(f.matches.length, `no matches for ${brief(f)}`).toBeGreaterThan(0);
+  if (want.code) expect(f.matches.map((m) => m.code)).toContain(want.code);
+  if (want.provider) expect([...new Set(f.matches.map((m) => m.provider).filter((p) => p !== 'http'))]).toEqual([want.provider]);
+}
+
+/** Exactly one finding, matching `want`, with matches from the right catalog. */
+async function expectDiagnosis(input: Input, want: Want, options: { provider?: string } = {}): Promise<Finding> {
+  const { findings } = await diagnose(input, options);
+  expect(findings.map(brief)).toHaveLength(1);
+  const f = findings[0]!;
+  expect(summary(f)).toMatchObject(want);
+  checkMatches(f, want);
+  return f;
+}
+
+/** The findings' `provider:code` (or `provider:status` when there is no code), in order. */
+async function expectCodes(input: Input, expected: string[]): Promise<Finding[]> {
+  const { findings } = await diagnose(input);
+  expect(findings.map((f) => `${f.input.provider}:${f.input.code ?? f.input.status}`)).toEqual(expected);
+  for (const f of findings) checkMatches(f, { provider: f.input.provider, code: f.input.code });
+  return findings;
+}
+
+async function expectFindings(input: Input, n: number): Promise<Finding[]> {
+  const { findings } = await diagnose(input);
+  expect(findings.map(brief)).toHaveLength(n);
+  return findings;
+}
+
+/** The clock verdict of the only finding (null: no clock check). */
+async function expectClock(input: Input, verdict: 'likely' | 'unlikely' | null): Promise<Finding> {
+  const { findings } = await diagnose(input);
+  expect(findings.map(brief)).toHaveLength(1);
+  const f = findings[0]!;
+  expect(f.clock?.verdict ?? null, f.clock?.detail).toBe(verdict);
+  return f;
+}
+
+/** A body-less response: no code, the status, the provider, matches, and (when given) a note saying why. */
+async function expectBodiless(input: Input, provider: string, status: number, note?: RegExp): Promise<Finding> {
+  const f = await expectDiagnosis(input, { provider, code: null, status });
+  if (note) expect(f.notes.join('\n')).toMatch(note);
+  return f;
+}
+
+const evidenceOf = async (input: Input) => (await diagnose(input)).findings.map((f) => f.input.evidence).flat();
+
+/** One row per format: the fixture and what any reading of it must find. `xml` rows hold an error body that can be cut. */
+const FORMATS: { name: string; file: string; want: Want; xml?: boolean }[] = [
+  { name: 'XML body (Azure)', file: 'edge/xml/azure-blobnotfound.txt', want: { provider: 'azure-blob', code: 'BlobNotFound', requestId: '5f0c2a1e-401e-0051-6b2a-8f4a3c000000', kind: 'xml' }, xml: true },
+  { name: 'curl -i (Azure)', file: 'edge/curl-i/azure-404-blobnotfound.txt', want: { provider: 'azure-blob', code: 'BlobNotFound', status: 404, requestId: '5f0c2a1e-401e-0051-6b2a-8f4a3c000000' }, xml: true },
+  { name: 'curl -i (S3)', file: 'edge/curl-i/s3-403-accessdenied.txt', want: { provider: 'aws-s3', code: 'AccessDenied', status: 403, requestId: '9A0D5596C066E400' }, xml: true },
+  { name: 'curl -i (COS)', file: 'edge/curl-i/cos-404-nosuchkey.txt', want: { provider: 'tencent-cos', code: 'NoSuchKey', status: 404, requestId: 'NjVlZWM5YTFfN2IyYzNlMDlfMWE0ZjJfOGMzZDVlMQ==' }, xml: true },
+  { name: 'curl -v (S3)', file: 'edge/curl-v/s3-404-nosuchkey.txt', want: { provider: 'aws-s3', code: 'NoSuchKey', status: 404, requestId: '3F1B7E2A9C4D6081' }, xml: true },
+  { name: 'curl -v (Azure)', file: 'edge/curl-v/azure-409-containeralreadyexists.txt', want: { provider: 'azure-blob', code: 'ContainerAlreadyExists', status: 409, requestId: '2c5cb273-801e-0012-38c1-7c2e2d000000' }, xml: true },
+  { name: 'JSON (Data Lake)', file: 'edge/json/datalake-pathnotfound.txt', want: { provider: 'azure-blob', code: 'PathNotFound', requestId: '7d1e4a2b-f01f-0063-5c2e-81a4b6000000', kind: 'json' } },
+  { name: 'JSON (Data Lake, pretty, with headers)', file: 'edge/json/datalake-pretty-filesystemnotfound.txt', want: { provider: 'azure-blob', code: 'FilesystemNotFound', status: 404, requestId: '7d1e4a2b-f01f-0063-5c2e-81a4b6000000' } },
+  { name: 'JSON (Table odata.error)', file: 'edge/json/table-odata-propertynameinvalid.txt', want: { provider: 'azure-blob', code: 'PropertyNameInvalid', requestId: '3b9f2c71-5002-004a-0e8d-73c2a9000000', kind: 'json' } },
+  { name: 'Azure SDK (Python)', file: 'edge/sdk-python/azure-resourcenotfound.txt', want: { provider: 'azure-blob', code: 'BlobNotFound', requestId: '5f0c2a1e-401e-0051-6b2a-8f4a3c000000' }, xml: true },
+  { name: 'Azure SDK (.NET)', file: 'edge/sdk-dotnet/azure-requestfailed-containernotfound.txt', want: { provider: 'azure-blob', code: 'ContainerNotFound', status: 404, requestId: '0b7e4c2d-601e-0042-1f3a-9e5b7d000000' }, xml: true },
+  { name: 'Azure SDK (.NET, no Content section)', file: 'edge/sdk-dotnet/azure-requestfailed-no-content.txt', want: { provider: 'azure-blob', code: 'ContainerNotFound', status: 404, requestId: '0b7e4c2d-601e-0042-1f3a-9e5b7d000000', line: 2 } },
+  { name: 'Azure SDK (Java)', file: 'edge/sdk-java/azure-blobstorageexception-403.txt', want: { provider: 'azure-blob', code: 'AuthorizationPermissionMismatch', status: 403, requestId: '6c15bc51-a01e-0080-31ce-6b84c9000000' } },
+  { name: 'Azure SDK (Go azcore)', file: 'edge/sdk-go/azcore-containernotfound.txt', want: { provider: 'azure-blob', code: 'ContainerNotFound', status: 404, requestId: '0b7e4c2d-601e-0042-1f3a-9e5b7d000000' }, xml: true },
+  { name: 'Azure SDK (JS RestError)', file: 'edge/sdk-js/azure-resterror-blobnotfound.txt', want: { provider: 'azure-blob', code: 'BlobNotFound', status: 404, requestId: '5f0c2a1e-401e-0051-6b2a-8f4a3c000000' } },
+  { name: 'botocore', file: 'edge/botocore/nosuchkey.txt', want: { provider: 'aws-s3', code: 'NoSuchKey', kind: 'sdk' } },
+  { name: 'AWS Java v1', file: 'edge/aws-java/v1-accessdenied.txt', want: { provider: 'aws-s3', code: 'AccessDenied', status: 403, requestId: '8B1A9C3D5E7F0A12', kind: 'sdk' } },
+  { name: 'AWS Java v2', file: 'edge/aws-java/v2-nosuchbucket.txt', want: { provider: 'aws-s3', code: 'NoSuchBucket', status: 404, requestId: 'BQ881CNTXACAJ5N3', kind: 'sdk' } },
+  { name: 'AWS Go v2', file: 'edge/aws-go/v2-nosuchkey.txt', want: { provider: 'aws-s3', code: 'NoSuchKey', status: 404, requestId: '3F1B7E2A9C4D6081', kind: 'sdk' } },
+  { name: 'AWS PHP', file: 'edge/php/aws-nosuchkey.txt', want: { provider: 'aws-s3', code: 'NoSuchKey', status: 404, requestId: '04407CDF4F0C239B' }, xml: true },
+  { name: 'COS Python', file: 'edge/cos-python/nosuchkey.txt', want: { provider: 'tencent-cos', code: 'NoSuchKey', requestId: 'NjVlZWM5YTFfN2IyYzNlMDlfMWE0ZjJfOGMzZDVlMQ==' } },
+  { name: 'COS Java', file: 'edge/cos-java/accessdenied.txt', want: { provider: 'tencent-cos', code: 'AccessDenied', status: 403, requestId: 'NjVlZWM5YTNfM2Y4YTJiMGJfNWUyMV85YTdjNGQy', kind: 'sdk' } },
+  { name: 'COS Go', file: 'edge/cos-go/nosuchkey.txt', want: { provider: 'tencent-cos', code: 'NoSuchKey', status: 404, requestId: 'NjVlZWM5YTFfN2IyYzNlMDlfMWE0ZjJfOGMzZDVlMQ==', kind: 'sdk' } },
+  { name: 'COS JS', file: 'edge/cos-js/accessdenied.txt', want: { provider: 'tencent-cos', code: 'AccessDenied', status: 403, requestId: 'NjVlZWM5YTNfM2Y4YTJiMGJfNWUyMV85YTdjNGQy' } },
+  { name: 'AzCopy log', file: 'edge/azcopy/authorizationpermissionmismatch.txt', want: { provider: 'azure-blob', code: 'AuthorizationPermissionMismatch', status: 403, requestId: '6c15bc51-a01e-0080-31ce-6b84c9000000', kind: 'log', line: 4 } },
+];
+
+describe.each(FORMATS)('$name ($file)', ({ file, want, xml }) => {
+  const text = fixture(file);
+  it('as written', () => expectDiagnosis(text, want));
+  it('with CRLF line endings', () => expectDiagnosis(crlf(text), want));
+  it('with a UTF-8 BOM', () => expectDiagnosis(bom(text), want));
+  it('as a Buffer with a BOM and CRLF', () => expectDiagnosis(Buffer.from(bom(crlf(text)), 'utf8'), want));
+  it('streamed in 7-byte chunks', () => expectDiagnosis(chunks(text, 7), want));
+  if (xml) {
+    it('cut before </Error>', () => expectDiagnosis(cutBeforeClose(text), { provider: want.provider, code: want.code }));
+    it('cut mid-element after <Code>', () => expectDiagnosis(cutMidElement(text), { provider: want.provider, code: want.code }));
+  }
+});
+
+describe('XML bodies, wrapped and damaged', () => {
+  it('Azure body cut inside <Message>', () => expectDiagnosis(fixture('edge/xml/azure-truncated-mid-element.txt'), { provider: 'azure-blob', code: 'ContainerNotFound' }));
+  it('S3 pretty body without </Error>', () => expectDiagnosis(fixture('edge/xml/s3-truncated-before-close.txt'), { provider: 'aws-s3', code: 'NoSuchBucket', requestId: '4442587FB7D0A2F9' }));
+  it('COS body cut inside <TraceId>', () => expectDiagnosis(fixture('edge/xml/cos-truncated-mid-element.txt'), { provider: 'tencent-cos', code: 'NoSuchKey', requestId: 'NjVlZWM5YTFfN2IyYzNlMDlfMWE0ZjJfOGMzZDVlMQ==' }));
+  it('curl -i with a BOM and CRLF, pretty body', () => expectDiagnosis(fixture('edge/xml/azure-crlf-bom.txt'), { provider: 'azure-blob', code: 'LeaseIdMissing', status: 412, requestId: '4e1a9b3c-d01e-0027-7f5a-3c8b2e000000' }));
+  it('same, read as bytes', () => expectDiagnosis(readFileSync(new URL('./fixtures/edge/xml/azure-crlf-bom.txt', import.meta.url)), { provider: 'azure-blob', code: 'LeaseIdMissing', status: 412 }));
+  it('XML escaped inside a JSON log string (\\" and \\n)', () => expectDiagnosis(fixture('edge/xml/serverbusy-in-json-log.txt'), { provider: 'azure-blob', code: 'ServerBusy', status: 503, requestId: 'a3d9e1f0-c01e-0075-2b4d-73e8f1000000' }));
+  it('HTML-escaped body (&lt;Error&gt;)', () => expectDiagnosis(fixture('edge/xml/s3-html-escaped.txt'), { provider: 'aws-s3', code: 'NoSuchBucket', requestId: '4442587FB7D0A2F9' }));
+  it("S3 body in a Python b'...' literal", () => expectDiagnosis(fixture('edge/xml/s3-python-bytes.txt'), { provider: 'aws-s3', code: 'SlowDown', status: 503, requestId: '7D3A0C19E4B2F865' }));
+  it('COS body in a Python b"..." literal with \\t', () => expectDiagnosis(fixture('edge/xml/cos-python-bytes.txt'), { provider: 'tencent-cos', code: 'SignatureDoesNotMatch', requestId: 'NjVlZWM5YTJfOWQ2ZTRiNjRfMmM3YV80ZjFiM2M=' }));
+});
+
+describe('several errors in one input', () => {
+  const join = (...files: string[]) => files.map((f) => fixture(f)).join('\n');
+  it('three Azure bodies in a log, in order', () => expectCodes(fixture('edge/multi/azure-three-xml.txt'), ['azure-blob:ContainerNotFound', 'azure-blob:AuthorizationPermissionMismatch', 'azure-blob:ServerBusy']));
+  it('the same with CRLF', () => expectCodes(crlf(fixture('edge/multi/azure-three-xml.txt')), ['azure-blob:ContainerNotFound', 'azure-blob:AuthorizationPermissionMismatch', 'azure-blob:ServerBusy']));
+  it('their first lines', async () => expect((await expectFindings(fixture('edge/multi/azure-three-xml.txt'), 3)).map((f) => f.line)).toEqual([2, 6, 10]));
+  it('three curl -i transcripts, three providers', () => expectCodes(join('edge/curl-i/azure-404-blobnotfound.txt', 'edge/curl-i/s3-403-accessdenied.txt', 'edge/curl-i/cos-404-nosuchkey.txt'), ['azure-blob:BlobNotFound', 'aws-s3:AccessDenied', 'tencent-cos:NoSuchKey']));
+  it('Go azcore, botocore, COS Go', () => expectCodes(join('edge/sdk-go/azcore-containernotfound.txt', 'edge/botocore/nosuchkey.txt', 'edge/cos-go/nosuchkey.txt'), ['azure-blob:ContainerNotFound', 'aws-s3:NoSuchKey', 'tencent-cos:NoSuchKey']));
+  it('Java v1, Java v2, COS Java', () => expectCodes(join('edge/aws-java/v1-accessdenied.txt', 'edge/aws-java/v2-nosuchbucket.txt', 'edge/cos-java/accessdenied.txt'), ['aws-s3:AccessDenied', 'aws-s3:NoSuchBucket', 'tencent-cos:AccessDenied']));
+  it('.NET, Python, JS Azure SDKs', () => expectCodes(join('edge/sdk-dotnet/azure-requestfailed-containernotfound.txt', 'edge/sdk-java/azure-blobstorageexception-403.txt', 'edge/sdk-js/azure-resterror-blobnotfound.txt'), ['azure-blob:ContainerNotFound', 'azure-blob:AuthorizationPermissionMismatch', 'azure-blob:BlobNotFound']));
+  it('Data Lake JSON, odata JSON, Go v2', () => expectCodes(join('edge/json/datalake-pathnotfound.txt', 'edge/json/table-odata-propertynameinvalid.txt', 'edge/aws-go/v2-nosuchkey.txt'), ['azure-blob:PathNotFound', 'azure-blob:PropertyNameInvalid', 'aws-s3:NoSuchKey']));
+  it('PHP, COS Python, COS JS', () => expectCodes(join('edge/php/aws-nosuchkey.txt', 'edge/cos-python/nosuchkey.txt', 'edge/cos-js/accessdenied.txt'), ['aws-s3:NoSuchKey', 'tencent-cos:NoSuchKey', 'tencent-cos:AccessDenied']));
+});
+
+describe('HEAD responses without a body', () => {
+  it('Azure 403 curl -I with x-ms-error-code', () => expectDiagnosis(fixture('edge/head/azure-403-authorizationpermissionmismatch.txt'), { provider: 'azure-blob', code: 'AuthorizationPermissionMismatch', status: 403, requestId: '6c15bc51-a01e-0080-31ce-6b84c9000000' }));
+  it('Azure 404 curl -I without x-ms-error-code', () => expectBodiless(fixture('edge/head/azure-404-no-error-code.txt'), 'azure-blob', 404, /x-ms-error-code/));
+  it('S3 403 curl -I', () => expectBodiless(fixture('edge/head/s3-403.txt'), 'aws-s3', 403, /HEAD/));
+  it('COS 404 curl -I', () => expectBodiless(fixture('edge/head/cos-404.txt'), 'tencent-cos', 404, /HEAD/));
+  it('botocore "(403) ... HeadObject operation: Forbidden"', () => expectBodiless(fixture('edge/head/botocore-headobject-403.txt'), 'aws-s3', 403));
+  it('botocore line alone', () => expectBodiless('An error occurred (403) when calling the HeadObject operation: Forbidden', 'aws-s3', 403));
+  it('cos-python-sdk-v5 NoSuchResource ("The Resource You Head Not Exist")', () => expectBodiless(fixture('edge/head/cos-python-nosuchresource.txt'), 'tencent-cos', 404));
+  it('S3 403 HEAD offers the usual 403 codes', async () => {
+    const f = await expectBodiless(fixture('edge/head/s3-403.txt'), 'aws-s3', 403, /HEAD/);
+    expect(f.matches.map((m) => m.code)).toEqual(expect.arrayContaining(['AccessDenied', 'SignatureDoesNotMatch']));
+  });
+});
+
+describe('AzCopy logs with many failures', () => {
+  const guid = (i: number) => `${(0x1a2b0000 + i).toString(16)}-501e-00${(i % 90) + 10}-4c1d-${i.toString(16).padStart(12, '0')}`;
+  type Failure = { code: string; status: number; message: string };
+  /** A log of `total` lines with the failures of `plan` spread evenly; also the line of each code's first failure. */
+  function azcopyLog(total: number, plan: Failure[]) {
+    const lines: string[] = ['2024/03/11 09:00:00 AzcopyVersion  10.23.0', '2024/03/11 09:00:00 Job-Command copy /data https://contosodata.blob.core.windows.net/ingest --recursive'];
+    const first = new Map<string, number>();
+    const every = Math.floor((total - lines.length) / plan.length);
+    plan.forEach((e, n) => {
+      const id = guid(n);
+      if (!first.has(e.code)) first.set(e.code, lines.length + 1);
+      lines.push(`2024/03/11 09:14:22 ERR: [P#0-T#${n}] UPLOADFAILED: /data/part-${n}.bin : ${e.status} : ${e.message}. When Staging block. X-Ms-Request-Id: ${id}`);
+      lines.push(`   RESPONSE Status: ${e.status} ${e.message}`);
+      lines.push(`   X-Ms-Request-Id: [${id}]`);
+      lines.push(`   X-Ms-Error-Code: [${e.code}]`);
+      const stop = n === plan.length - 1 ? total : lines.length - 4 + every;
+      while (lines.length < stop) lines.push(`2024/03/11 09:14:22 INFO: [P#0-T#${lines.length}] Starting transfer: Source "/data/part-${lines.length}.bin" Destination "https://contosodata.blob.core.windows.net/ingest/part-${lines.length}.bin". Specified chunk size 8388608`);
+    });
+    return { text: `${lines.join('\n')}\n`, first, lines: lines.length };
+  }
+  const busy: Failure = { code: 'ServerBusy', status: 503, message: 'Operations per second is over the account limit.' };
+  const denied: Failure = { code: 'AuthorizationPermissionMismatch', status: 403, message: 'This request is not authorized to perform this operation using this permission.' };
+  const big = azcopyLog(10_000, Array<Failure>(300).fill(busy));
+
+  it('generates 10,000 lines', () => expect(big.lines).toBe(10_000));
+  it('300 ServerBusy failures: one finding, count 300, first line', () => expectDiagnosis(big.text, { provider: 'azure-blob', code: 'ServerBusy', status: 503, count: 300, line: big.first.get('ServerBusy')!, kind: 'log' }));
+  it('the same, streamed in 4 KiB chunks', () => expectDiagnosis(chunks(big.text, 4096), { code: 'ServerBusy', status: 503, count: 300, line: big.first.get('ServerBusy')! }));
+  it('the same, with CRLF', () => expectDiagnosis(crlf(big.text), { code: 'ServerBusy', status: 503, count: 300, line: big.first.get('ServerBusy')! }));
+  it('ServerBusy is throttling, retryable', async () => {
+    const f = await expectDiagnosis(big.text, { code: 'ServerBusy', count: 300 });
+    expect(f.matches[0]).toMatchObject({ code: 'ServerBusy', retryable: true, retry: 'throttling' });
+  });
+  it('5 AuthorizationPermissionMismatch + 7 ServerBusy: two findings, counts 5 and 7', async () => {
+    const mixed = azcopyLog(400, [denied, busy, denied, busy, denied, busy, denied, busy, denied, busy, busy, busy]);
+    const findings = await expectCodes(mixed.text, ['azure-blob:AuthorizationPermissionMismatch', 'azure-blob:ServerBusy']);
+    expect(findings.map((f) => [f.count, f.line])).toEqual([
+      [5, mixed.first.get(denied.code)],
+      [7, mixed.first.get(busy.code)],
+    ]);
+  });
+});
+
+describe('provider detection', () => {
+  it('COS through the AWS Java v1 SDK (base64 request ID) → tencent-cos', () => expectDiagnosis(fixture('edge/provider/cos-via-aws-java-v1.txt'), { provider: 'tencent-cos', code: 'NoSuchBucket', status: 404, requestId: 'NjA2MDBiZmJfNTBjODJhMDlfMjhhZjRfMzkzOTU3' }));
+  it('… with the base64 request ID as evidence', async () => expect(await evidenceOf(fixture('edge/provider/cos-via-aws-java-v1.txt'))).toContain('base64 request ID'));
+  it('S3 body with <HostId> → aws-s3, shared AccessDenied resolved to S3 only', () => expectDiagnosis(fixture('edge/provider/s3-hostid-accessdenied.txt'), { provider: 'aws-s3', code: 'AccessDenied' }));
+  it('… with HostId as evidence', async () => expect(await evidenceOf(fixture('edge/provider/s3-hostid-accessdenied.txt'))).toContain('HostId in the body'));
+  it('Azure RequestId/Time suffix → azure-blob, shared InternalError resolved to Azure only', () => expectDiagnosis(fixture('edge/provider/azure-suffix-internalerror.txt'), { provider: 'azure-blob', code: 'InternalError', requestId: '9e2d7c41-701e-0033-4a6b-c2f8e5000000' }));
+  it('… with the suffix as evidence', async () => expect(await evidenceOf(fixture('edge/provider/azure-suffix-internalerror.txt'))).toContain('RequestId/Time message suffix'));
+  it('x-cos-trace-id behind a non-COS server → tencent-cos, AccessDenied resolved to COS only', () => expectDiagnosis(fixture('edge/provider/cos-trace-id-accessdenied.txt'), { provider: 'tencent-cos', code: 'AccessDenied', status: 403 }));
+  it('… with the x-cos header as evidence', async () => expect(await evidenceOf(fixture('edge/provider/cos-trace-id-accessdenied.txt'))).toContain('x-cos-* header'));
+  it('curl -v "> Host: *.blob.core.windows.net" → azure-blob, InternalError resolved to Azure only', () => expectDiagnosis(fixture('edge/provider/azure-host-curl-v-internalerror.txt'), { provider: 'azure-blob', code: 'InternalError', status: 500 }));
+  it('… with the host as evidence', async () => expect(await evidenceOf(fixture('edge/provider/azure-host-curl-v-internalerror.txt'))).toContain('core.windows.net host'));
+  it('a bare shared code (InternalError XML, no clue) lists every provider that has it', async () => {
+    const { findings } = await diagnose('<Error><Code>InternalError</Code><Message>Internal error.</Message></Error>\n');
+    expect(findings[0]!.input.provider).toBeNull();
+    expect(new Set(findings[0]!.matches.map((m) => m.provider))).toEqual(new Set(['azure-blob', 'aws-s3', 'tencent-cos']));
+  });
+  it('--provider overrides the evidence', () => expectDiagnosis(fixture('edge/provider/s3-hostid-accessdenied.txt'), { provider: 'tencent-cos', code: 'AccessDenied' }, { provider: 'tencent-cos' }));
+});
+
+describe('clock skew', () => {
+  it('S3 RequestTimeTooSkewed, RequestTime an hour off ServerTime → likely', async () => {
+    const f = await expectClock(fixture('edge/clock/s3-requesttimetooskewed.txt'), 'likely');
+    expect(f.clock!.skewSeconds).toBe(-3583);
+  });
+  it('Azure "Request date header too old" 40 min before the response Date → likely', () => expectClock(fixture('edge/clock/azure-request-date-too-old.txt'), 'likely'));
+  it('… and the AuthenticationFailed match is retried as clock-skew', async () => {
+    const f = await expectClock(fixture('edge/clock/azure-request-date-too-old.txt'), 'likely');
+    expect(f.input.code).toBe('AuthenticationFailed');
+    expect(f.matches.find((m) => m.code === 'AuthenticationFailed')).toMatchObject({ retry: 'clock-skew', retryable: false });
+    expect(f.clock!.skewSeconds).toBe(2400);
+  });
+  it('Azure time frame, Current hours after Expiry (expired SAS) → unlikely', () => expectClock(fixture('edge/clock/azure-sas-expired-hours.txt'), 'unlikely'));
+  it('Azure time frame, Start 20 min after Current → likely', () => expectClock(fixture('edge/clock/azure-sas-start-in-future.txt'), 'likely'));
+  it('SAS URL with se= a week before the response Date → unlikely (expired SAS)', () => expectClock(fixture('edge/clock/azure-sas-url-expired-days.txt'), 'unlikely'));
+  it('SAS URL with se= 4 min before the response Date → likely', () => expectClock(fixture('edge/clock/azure-sas-url-expired-minutes.txt'), 'likely'));
+  it('SAS URL fields are kept', async () => {
+    const f = await expectClock(fixture('edge/clock/azure-sas-url-expired-days.txt'), 'unlikely');
+    expect(f.input.fields).toMatchObject({ SasExpiry: '2022-01-10T09:00:00Z', SasStart: '2022-01-10T08:00:00Z' });
+    expect(f.input).toMatchObject({ provider: 'azure-blob', code: 'AuthenticationFailed', status: 403 });
+  });
+  it('SignatureDoesNotMatch, x-amz-date 3 s before Date → unlikely', async () => {
+    const f = await expectClock(fixture('edge/clock/s3-signature-date-seconds.txt'), 'unlikely');
+    expect(f.clock!.skewSeconds).toBe(3);
+    expect(f.matches[0]).toMatchObject({ code: 'SignatureDoesNotMatch', retry: 'permanent' });
+  });
+  it('AccessDenied without any time → no clock check', () => expectClock(fixture('edge/clock/s3-accessdenied-no-times.txt'), null));
+  it('AuthenticationFailed without any time → no clock check', () => expectClock(fixture('edge/head/azure-403-authorizationpermissionmismatch.txt').replace(/AuthorizationPermissionMismatch/, 'AuthenticationFailed').replace(/^Date:.*$/m, ''), null));
+});
+
+describe('messages only', () => {
+  const authFailed = 'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.';
+  it('the AuthenticationFailed message alone', async () => {
+    const { findings } = await diagnose(authFailed);
+    expect(findings[0]!.matches[0]).toMatchObject({ provider: 'azure-blob', code: 'AuthenticationFailed', match: 'message' });
+  });
+  it('the same message with the RequestId/Time suffix on its own lines', () => expectDiagnosis(fixture('edge/message/authfailed-with-suffix.txt'), { provider: 'azure-blob', requestId: 'a7c15331-501e-0094-6847-7d350f000000' }).then((f) => expect(f.matches[0]).toMatchObject({ code: 'AuthenticationFailed', match: 'message' })));
+  it('a message two Azure codes share lists both', async () => {
+    const { findings } = await diagnose('Server failed to authenticate the request. Please refer to the information in the www-authenticate header.');
+    expect(findings[0]!.matches.map((m) => m.code).sort()).toEqual(['InvalidAuthenticationInfo', 'NoAuthenticationInformation']);
+  });
+  it('a message S3 and COS share lists both NoSuchKey entries', async () => {
+    const { findings } = await diagnose('The specified key does not exist.');
+    expect(findings[0]!.matches.filter((m) => m.code === 'NoSuchKey').map((m) => m.provider).sort()).toEqual(['aws-s3', 'tencent-cos']);
+  });
+});
+
+describe('noise', () => {
+  it('a 2xx curl transcript → no findings', () => expectFindings(fixture('edge/noise/curl-i-200.txt'), 0));
+  it('prose with "code: 0" and "exit code: 1" → no findings', () => expectFindings(fixture('edge/noise/prose-exit-code.txt'), 0));
+  it('one line of prose with "exit code: 1" → no finding with matches', async () => {
+    const { findings } = await diagnose('The job failed with exit code: 1 after the upload step printed code: 0.');
+    expect(findings.flatMap((f) => f.matches)).toEqual([]);
+  });
+  it('curl -i: 200 OK then 503 with x-ms-error-code: ServerBusy → one finding', () => expectDiagnosis(fixture('edge/noise/curl-i-200-then-503.txt'), { provider: 'azure-blob', code: 'ServerBusy', status: 503, requestId: 'a3d9e1f0-c01e-0075-2b4d-73e8f1000000' }));
+  it('curl -v: 200 OK then 503 with x-ms-error-code: ServerBusy → one finding', () => expectDiagnosis(fixture('edge/noise/curl-v-200-then-503.txt'), { provider: 'azure-blob', code: 'ServerBusy', status: 503, requestId: 'a3d9e1f0-c01e-0075-2b4d-73e8f1000000' }));
+});
