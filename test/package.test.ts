@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/spawn.js';
+
+/** npm, quietly, preferring the cache `npm ci` filled: these tests need no network. */
+function npm(args: string[], cwd: string): string {
+  return execFileSync('npm', [...args, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+describe('the packed package', () => {
+  const work = mkdtempSync(join(tmpdir(), 'errlookup-pack-'));
+  let tarball = '';
+  let files: string[] = [];
+
+  beforeAll(() => {
+    // The bundle is already built by `npm test`; packing must not rebuild it.
+    const out = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], ROOT)) as { filename: string; files: { path: string }[] }[];
+    tarball = join(work, out[0]!.filename);
+    files = out[0]!.files.map((f) => f.path);
+  }, 120_000);
+
+  it('holds only the bundle, the data, the bin, the types, the schema and the README', () => {
+    expect(files).toContain('bin/errlookup.js');
+    expect(files).toContain('dist/cli.js');
+    expect(files).toContain('dist/index.js');
+    expect(files).toContain('dist/index.d.ts');
+    expect(files).toContain('data/azure-blob.json');
+    expect(files).toContain('schema/errlookup.schema.json');
+    expect(files).toContain('README.md');
+    for (const f of files) expect(f, f).toMatch(/^(bin|dist|data|schema)\/|^(README\.md|package\.json)$/);
+    expect(files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.endsWith('.map'))).toBe(false);
+  });
+
+  it('installs globally into a clean prefix and runs as errlookup on PATH', () => {
+    const prefix = join(work, 'global');
+    npm(['install', '-g', '--prefix', prefix, tarball], work);
+    const bin = join(prefix, 'bin', 'errlookup');
+    expect(execFileSync(bin, ['--format', 'short', 'ServerBusy'], { encoding: 'utf8' })).toBe('azure-blob ServerBusy 503 throttling\n');
+    expect(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  }, 180_000);
+
+  it('works as a library from another project: diagnose, lookup, providers, with types', () => {
+    const app = join(work, 'app');
+    execFileSync('mkdir', ['-p', app]);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', type: 'module', private: true }));
+    npm(['install', tarball], app);
+    writeFileSync(
+      join(app, 'main.mjs'),
+      `import { diagnose, lookup, providers } from 'errlookup';
+const d = await diagnose('<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>4442587FB7D0A2F9</RequestId><HostId>x</HostId></Error>');
+const l = await lookup('nosuchkey', { provider: 'tencent-cos' });
+console.log(JSON.stringify({ d: d.findings[0].matches[0].code, p: d.findings[0].input.provider, r: d.findings[0].matches[0].retryable, l: l.findings[0].matches.map((m) => m.provider + ':' + m.code), n: providers().length }));`,
+    );
+    const out = JSON.parse(execFileSync(process.execPath, ['main.mjs'], { cwd: app, encoding: 'utf8' }));
+    expect(out).toEqual({ d: 'SlowDown', p: 'aws-s3', r: true, l: ['tencent-cos:NoSuchKey'], n: 4 });
+    expect(readdirSync(join(app, 'node_modules', 'errlookup', 'dist'))).toContain('index.d.ts');
+  }, 180_000);
+});
