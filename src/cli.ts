@@ -1,13 +1,14 @@
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { completionScript, SHELLS, type Shell } from './completion.js';
 import { ErrlookupError, EXIT, InputError, UsageError } from './errors.js';
-import { diagnose, getCatalogs, list, lookup, providers, search } from './index.js';
+import { diagnose, getCatalogs, list, providers, search } from './index.js';
 import { renderGithub } from './render/github.js';
 import { renderHuman } from './render/human.js';
 import { renderJson } from './render/json.js';
 import { renderShort } from './render/short.js';
-import type { Report } from './types.js';
+import type { Finding, Report } from './types.js';
 import { escapeForTerminal, safeJson } from './render/escape.js';
 
 const FORMATS = ['human', 'json', 'short', 'github'] as const;
@@ -34,7 +35,8 @@ Examples:
   errlookup search quota                    find entries by words in their meaning or fix
   errlookup completion bash > /etc/bash_completion.d/errlookup
 
-Exit status: 0 a match, 1 no match (or, with --retryable, not retryable), 2 usage or input error.`;
+Exit status: 0 a match, 1 no match (or, with --retryable, not retryable), 2 usage, input or output error,
+3 a bug in errlookup.`;
 
 /** What the CLI reads from its environment: passed in so tests can drive main() directly. */
 export interface CliEnv {
@@ -75,10 +77,19 @@ function hasMatch(report: Report): boolean {
   return report.findings.some((f) => f.matches.length > 0);
 }
 
-/** --retryable: every diagnosed error's best match can be retried as is. */
-function isRetryable(report: Report): boolean {
-  const matched = report.findings.filter((f) => f.matches.length > 0);
-  return matched.length > 0 && matched.every((f) => f.matches[0]!.retryable);
+/**
+ * --retryable: every error found was matched, and a plain retry can help each. A finding whose
+ * matches disagree (a bare status such as 500 fits several codes) counts as retryable only if
+ * the SDKs retry that status as such: the generic HTTP entry says so.
+ */
+export function isRetryable(report: Report): boolean {
+  if (report.findings.length === 0) return false;
+  return report.findings.every((f) => {
+    if (f.matches.length === 0) return false;
+    if (f.matches.every((m) => m.retryable)) return true;
+    if (f.input.code !== null || f.input.status === null) return false;
+    return getCatalogs().catalog('http')?.entries.find((e) => e.statuses.includes(f.input.status!))?.retryable === true;
+  });
 }
 
 function render(io: CliEnv, report: Report, opts: OutputOptions): number {
@@ -99,7 +110,8 @@ function emit(io: CliEnv, report: Report, format: Format, opts: OutputOptions, m
       return;
     case 'short':
       io.write(renderShort(report));
-      if (!matched) io.writeError(noMatchLine(report));
+      for (const f of report.findings) if (f.matches.length === 0) io.writeError(noMatchLine(f));
+      if (report.findings.length === 0) io.writeError('errlookup: no storage error found in the input\n');
       return;
     case 'github':
       io.write(renderGithub(report));
@@ -119,11 +131,9 @@ function emit(io: CliEnv, report: Report, format: Format, opts: OutputOptions, m
   }
 }
 
-function noMatchLine(report: Report): string {
-  const f = report.findings[0];
-  if (!f) return 'errlookup: no storage error found in the input\n';
-  const asked = escapeForTerminal(f.input.code ?? f.input.message ?? String(f.input.status ?? 'input'));
-  return `errlookup: no match for "${asked}"${f.suggestions.length ? ` (did you mean: ${f.suggestions.join(', ')}?)` : ''}\n`;
+function noMatchLine(f: Finding): string {
+  const asked = escapeForTerminal(f.input.code ?? f.input.message ?? (f.input.status ? `HTTP ${f.input.status}` : 'the input'));
+  return `errlookup: no match for "${asked}"${f.suggestions.length ? ` (did you mean: ${f.suggestions.map(escapeForTerminal).join(', ')}?)` : ''}\n`;
 }
 
 /** The input as a stream of chunks, from a file or stdin; missing files and directories are input errors. */
@@ -136,7 +146,26 @@ function openInput(io: CliEnv, file: string | undefined): AsyncIterable<Buffer |
     throw describeFsError(e, file);
   }
   if (isDirectory) throw new InputError(`cannot read "${escapeForTerminal(file)}": it is a directory`);
-  return createReadStream(file, { highWaterMark: CHUNK_BYTES });
+  return readFileChunks(file);
+}
+
+/**
+ * A file's bytes in chunks read into one reused buffer: no allocation per chunk, so memory stays
+ * flat however large the file. Each chunk is valid until the next is requested, and the
+ * diagnoser copies what it keeps.
+ */
+async function* readFileChunks(file: string): AsyncIterable<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 function describeFsError(e: unknown, file: string): InputError {
@@ -147,10 +176,11 @@ function describeFsError(e: unknown, file: string): InputError {
 }
 
 /** Counts bytes as they pass, so an empty input can be told apart from one with no errors in it. */
-async function* counted(source: AsyncIterable<Buffer | string>, file: string | undefined, seen: { bytes: number }): AsyncIterable<Buffer | string> {
+async function* counted(source: AsyncIterable<Buffer | string>, file: string | undefined, seen: { content: boolean }): AsyncIterable<Buffer | string> {
   try {
     for await (const chunk of source) {
-      seen.bytes += chunk.length;
+      // Input that is only white space is as empty as none.
+      if (!seen.content && /\S/.test(typeof chunk === 'string' ? chunk : chunk.toString('latin1'))) seen.content = true;
       yield chunk;
     }
   } catch (e) {
@@ -195,16 +225,16 @@ function buildProgram(io: CliEnv, setExit: (code: number) => void): Command {
     if (text.trim() && opts.file !== undefined) throw new UsageError('give either a query or --file, not both');
     let report: Report;
     if (text.trim()) {
-      report = text.trim().length > 0 ? await diagnoseOrLookup(text, opts.provider) : await lookup(text);
+      report = await diagnose(text, { provider: opts.provider });
     } else {
       if (opts.file === undefined && io.stdin.isTTY) {
         io.writeError(program.helpInformation() + EXAMPLES + '\n');
         setExit(EXIT.usage);
         return;
       }
-      const seen = { bytes: 0 };
+      const seen = { content: false };
       report = await diagnose(counted(openInput(io, opts.file), opts.file, seen), { provider: opts.provider });
-      if (seen.bytes === 0) throw new InputError(`no input: ${opts.file && opts.file !== '-' ? `"${escapeForTerminal(opts.file)}" is empty` : 'stdin was empty'}`);
+      if (!seen.content) throw new InputError(`no input: ${opts.file && opts.file !== '-' ? `"${escapeForTerminal(opts.file)}" is empty` : 'stdin was empty'}`);
     }
     setExit(render(io, report, opts));
   });
@@ -242,7 +272,7 @@ function buildProgram(io: CliEnv, setExit: (code: number) => void): Command {
     .argument('<words...>')
     .action((words: string[], _opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<OutputOptions & { provider?: string }>();
-      setExit(renderListing(io, search(words, { provider: opts.provider }), { ...opts, retryable: false }));
+      setExit(renderListing(io, search(words, { provider: opts.provider, retryable: opts.retryable }), { ...opts, retryable: false }));
     });
 
   program
@@ -257,10 +287,6 @@ function buildProgram(io: CliEnv, setExit: (code: number) => void): Command {
     });
 
   return program;
-}
-
-async function diagnoseOrLookup(text: string, provider: string | undefined): Promise<Report> {
-  return diagnose(text, { provider });
 }
 
 /** A listing prints compactly by default: one line per entry. */
@@ -301,7 +327,7 @@ export async function run(io: CliEnv): Promise<number> {
       return EXIT.usage;
     }
     if (e instanceof ErrlookupError) {
-      io.writeError(`errlookup: ${e.message}\n`);
+      io.writeError(`errlookup: ${escapeForTerminal(e.message)}\n`);
       return e.exitCode;
     }
     const detail = e instanceof Error ? e.message : String(e);
@@ -313,9 +339,10 @@ export async function run(io: CliEnv): Promise<number> {
 /** The process edge: wires the real argv, environment and streams to `run`. */
 export async function main(): Promise<void> {
   // `errlookup list | head -1` closes stdout early: stop quietly rather than die on EPIPE.
+  // Any other failure to write (a full disk) is reported on one line, with the usage/input/output status.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    if (e.code !== 'EPIPE') process.stderr.write(`errlookup: cannot write output: ${escapeForTerminal(e.code ?? e.message)}\n`);
+    process.exit(e.code === 'EPIPE' ? (process.exitCode ?? 0) : EXIT.usage);
   });
   const code = await run({
     argv: process.argv.slice(2),

@@ -18,6 +18,10 @@ const MAX_GAP_LINES = 40;
 export const MAX_FINDINGS = 500;
 /** Inputs up to this size with no recognisable error report are looked up as a whole, as a query. */
 const QUERY_FALLBACK_BYTES = 64 * 1024;
+/** Statements too loose to make a one-line input a report rather than a query. */
+const WEAK_SLOTS = new Set(['bare-code', 'camel-lead', 'lead-message']);
+/** Clue-only lines this close after an error's last fact count as its evidence. */
+const EVIDENCE_REACH_LINES = 2;
 /** Longer than any provider message: such text is not a query. */
 const MAX_QUERY_CHARS = 600;
 /** Kinds in the order that describes a finding best. */
@@ -32,6 +36,8 @@ interface Group {
   started: boolean;
   /** The group's XML body was cut short: a whole copy of it may follow. */
   partialXml: boolean;
+  /** Every fact came from a loose form (a bare code, an exception lead): on one line of its own, that is a query. */
+  weakOnly: boolean;
   firstLine: number;
   lastLine: number;
   kinds: Set<InputKind>;
@@ -41,6 +47,7 @@ interface Aggregate {
   facts: ErrorFacts;
   count: number;
   line: number;
+  weakOnly: boolean;
 }
 
 function newGroup(line: number): Group {
@@ -50,6 +57,7 @@ function newGroup(line: number): Group {
     slots: new Set(),
     started: false,
     partialXml: false,
+    weakOnly: true,
     firstLine: line,
     lastLine: line,
     kinds: new Set(),
@@ -108,6 +116,7 @@ function addFacts(g: Group, f: LineFacts, line: number, canonical: (code: string
   for (const key of slotKeys(f)) g.slots.add(key);
   if (f.starts && f.slot !== 'start') g.started = true;
   if (f.slot === 'xml') g.partialXml = f.partial === true;
+  if (!WEAK_SLOTS.has(f.slot)) g.weakOnly = false;
   g.lastLine = line;
   g.kinds.add(f.kind);
   if (f.code) {
@@ -226,9 +235,9 @@ export class Diagnoser {
       const finding = this.#resolve(aggregate);
       if (finding) findings.push(finding);
     }
-    if (findings.length === 0 && this.#bytes <= QUERY_FALLBACK_BYTES) {
+    if (this.#bytes <= QUERY_FALLBACK_BYTES && [...this.#aggregates.values()].every((a) => a.weakOnly)) {
       const text = Buffer.from(this.#head, 'latin1').toString('utf8').trim();
-      // One line of text with no error report in it is a query typed or piped by hand.
+      // One line with no error report in it (a code, a status, a message) is a query typed or piped by hand.
       if (text.length > 0 && text.length <= MAX_QUERY_CHARS && !text.includes('\n')) return lookupReport(this.#set, text, this.#options);
     }
     if (this.#dropped > 0 && findings.length > 0) {
@@ -241,7 +250,9 @@ export class Diagnoser {
     const lineFacts = (region.isXml ? [xmlFacts(region.text)].filter((f): f is LineFacts => f !== null) : extractLine(region.text, region.before)).flatMap((f) =>
       this.#vet(f),
     );
-    const evidence = findEvidence(region.text);
+    // Clues count for the error being assembled, and for the document as a whole while its first MiB is read.
+    const inReach = this.#group !== null && region.line - this.#group.lastLine <= EVIDENCE_REACH_LINES;
+    const evidence = inReach || region.thorough !== false || lineFacts.length > 0 ? findEvidence(region.text) : [];
     for (const e of evidence) if (!this.#documentEvidence.has(e.reason)) this.#documentEvidence.set(e.reason, e);
     // The facts of one line are one statement: the line as a whole may start a new error, never a part of it.
     const group = this.#group;
@@ -250,7 +261,8 @@ export class Diagnoser {
       this.#group ??= newGroup(region.line);
       addFacts(this.#group, f, region.line, this.#canonical);
     }
-    if (this.#group && evidence.length > 0 && region.line - this.#group.lastLine <= MAX_GAP_LINES) {
+    // Clues on the lines right around an error belong to it (a curl command, its headers); farther ones only to the document.
+    if (this.#group && evidence.length > 0 && region.line - this.#group.lastLine <= EVIDENCE_REACH_LINES) {
       this.#group.facts.evidence.push(...evidence);
     }
   }
@@ -287,9 +299,11 @@ export class Diagnoser {
     const decided = decideProvider(g.facts.evidence);
     const key = `${decided.provider}|${g.facts.code ? normalizeCode(g.facts.code) : ''}|${g.facts.status}|${g.facts.synthetic}`;
     const found = this.#aggregates.get(key);
-    if (found) found.count++;
-    else if (this.#aggregates.size >= MAX_FINDINGS) this.#dropped++;
-    else this.#aggregates.set(key, { facts: g.facts, count: 1, line: g.firstLine });
+    if (found) {
+      found.count++;
+      found.weakOnly &&= g.weakOnly;
+    } else if (this.#aggregates.size >= MAX_FINDINGS) this.#dropped++;
+    else this.#aggregates.set(key, { facts: g.facts, count: 1, line: g.firstLine, weakOnly: g.weakOnly });
   }
 
   /** Folds an error reported without a status into the one report of the same code that has one. */
@@ -351,16 +365,24 @@ export class Diagnoser {
 /** Fills a finding's matches and notes from its extracted facts. */
 function explain(set: CatalogSet, finding: Finding, only: string | undefined): void {
   const { code, status, message, provider, fields } = finding.input;
-  const scope = only ?? undefined;
+  const scope = only;
   let matches: Match[] = [];
   if (code) {
     const byName = (provider ? findByName(set, code, provider) : null) ?? findByName(set, code, scope);
     if (byName) matches = byName.refs.map((r) => toMatch(r, byName.kind, 1));
     else finding.notes.push(`"${code}" is not in errlookup's catalogs${status ? `; showing what HTTP ${status} means instead` : ''}`);
   }
-  if (matches.length === 0 && message) {
+  if (message) {
     const byMessage = findByMessage(set, message, provider ?? scope) ?? findByMessage(set, message, scope);
-    if (byMessage) matches = byMessage.refs.map((r) => toMatch(r, 'message', byMessage.score));
+    if (matches.length === 0) {
+      if (byMessage) matches = byMessage.refs.map((r) => toMatch(r, 'message', byMessage.score));
+    } else {
+      // A message that is itself a more specific entry of the same provider (COS sends AccessDenied
+      // with "Request has expired") leads: it says more than the code does.
+      const specific = findByName(set, message, matches[0]!.provider)?.refs ?? (byMessage?.score === 1 ? byMessage.refs : []);
+      const extra = specific.filter((r) => r.catalog.provider === matches[0]!.provider && !matches.some((m) => m.code === r.entry.code));
+      matches = [...extra.map((r) => toMatch(r, 'message', 1)), ...matches];
+    }
   }
   if (!code && status) {
     // A status with no code: a HEAD, or an SDK that made a code up. Say what it usually means where it came from.
@@ -417,16 +439,8 @@ export async function lookupReport(set: CatalogSet, query: string, options: Diag
   return { findings: [finding] };
 }
 
-/** Whether a command-line query is a report to read (XML, a transcript, several lines) rather than a name to look up. */
-export function isReport(text: string): boolean {
-  // Codes, statuses and provider messages have none of these; every report format has one. A report
-  // that turns out to hold no error still falls back to a lookup of the whole text.
-  return /[\n:=<>{}()[\]]/.test(text.trim());
-}
-
 /** Diagnoses a whole text held in memory: the library's entry for arguments and small inputs. */
 export async function diagnoseText(set: CatalogSet, text: string, options: DiagnoseOptions = {}): Promise<Report> {
-  if (!isReport(text)) return lookupReport(set, text, options);
   const d = new Diagnoser(set, options);
   await d.push(text);
   return d.end();

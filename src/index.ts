@@ -1,6 +1,6 @@
 import { loadCatalogs, normalizeMessage, type CatalogSet } from './catalog.js';
 import { diagnoseStream, diagnoseText, lookupReport, type DiagnoseOptions } from './diagnose.js';
-import { UsageError } from './errors.js';
+import { ErrlookupError, InputError, UsageError } from './errors.js';
 import { checkProvider, toMatch } from './match.js';
 import type { Finding, Match, Report } from './types.js';
 
@@ -32,7 +32,13 @@ export async function diagnose(input: string | Buffer | AsyncIterable<Buffer | s
   const set = getCatalogs();
   scoped(options);
   if (typeof input === 'string') return diagnoseText(set, input, options);
-  return diagnoseStream(set, Buffer.isBuffer(input) ? once(input) : input, options);
+  try {
+    return await diagnoseStream(set, Buffer.isBuffer(input) ? once(input) : input, options);
+  } catch (e) {
+    // A stream that fails (a file that vanished, a read error) is the caller's input problem, not a bug here.
+    if (e instanceof ErrlookupError || !(e instanceof Error) || !('code' in e)) throw e;
+    throw new InputError(`cannot read the input: ${(e as NodeJS.ErrnoException).code ?? e.message}`);
+  }
 }
 
 /** Looks up a code, an HTTP status or a provider's message text, tolerating case, separators and typos. */
@@ -77,9 +83,9 @@ export function parseStatusMask(mask: string): (status: number) => boolean {
   return (status) => pattern.test(String(status));
 }
 
-function listFinding(matches: Match[], query: string | null): Finding {
+function listFinding(matches: Match[], query: string | null, provider: string | undefined): Finding {
   return {
-    input: { kind: 'list', code: null, status: null, message: query, requestId: null, provider: null, evidence: [], fields: {} },
+    input: { kind: 'list', code: null, status: null, message: query, requestId: null, provider: provider ?? null, evidence: [], fields: {} },
     count: 1,
     line: null,
     matches,
@@ -102,11 +108,11 @@ export function list(options: ListOptions = {}): Report {
     if (options.retryable && !ref.entry.retryable) continue;
     matches.push(toMatch(ref, 'list', 1));
   }
-  return { findings: [listFinding(matches, null)] };
+  return { findings: [listFinding(matches, null, options.provider)] };
 }
 
 /** Entries whose code, meaning, fix or message mention every one of the words, best first. */
-export function search(words: string[], options: Pick<ListOptions, 'provider'> = {}): Report {
+export function search(words: string[], options: Pick<ListOptions, 'provider' | 'retryable'> = {}): Report {
   const set = getCatalogs();
   if (options.provider !== undefined) checkProvider(set, options.provider);
   const terms = words.flatMap((w) => w.toLowerCase().split(/\s+/)).filter(Boolean);
@@ -114,6 +120,7 @@ export function search(words: string[], options: Pick<ListOptions, 'provider'> =
   const scored: { match: Match; score: number }[] = [];
   for (const ref of set.refs()) {
     if (options.provider !== undefined && ref.catalog.provider !== options.provider) continue;
+    if (options.retryable && !ref.entry.retryable) continue;
     const { entry } = ref;
     const fields = [entry.code.toLowerCase(), entry.meaning.toLowerCase(), entry.fix.toLowerCase(), normalizeMessage([entry.message, ...(entry.otherMessages ?? [])].join(' '))];
     if (!terms.every((t) => fields.some((f) => f.includes(t)))) continue;
@@ -122,5 +129,5 @@ export function search(words: string[], options: Pick<ListOptions, 'provider'> =
     scored.push({ match: toMatch(ref, 'list', 1), score: weight / (terms.length * 6) });
   }
   scored.sort((a, b) => b.score - a.score);
-  return { findings: [listFinding(scored.map((s) => ({ ...s.match, score: Math.round(s.score * 1000) / 1000 })), words.join(' '))] };
+  return { findings: [listFinding(scored.map((s) => ({ ...s.match, score: Math.round(s.score * 1000) / 1000 })), words.join(' '), options.provider)] };
 }

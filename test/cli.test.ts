@@ -71,6 +71,14 @@ describe('errlookup <query>', () => {
     expect(stderr).toContain('Did you mean: SignatureDoesNotMatch');
   });
 
+  it('escapes control characters that usage errors quote from the command line', async () => {
+    for (const args of [['--provider', '\u001b[31m\u202e', 'x'], ['completion', '\u001b]0;x\u0007'], ['list', '--status', '\u009b5xx'], ['--jsn\u001b[31m']]) {
+      const { stderr } = await expectCli(args, 2);
+      expect(stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+      expect(stderr).toMatch(/\\u00(1b|9b)/);
+    }
+  });
+
   it('turns usage errors into exit 2 with one line, not commander\'s 1', async () => {
     for (const args of [['--bogus'], ['--format', 'xml', 'x'], ['list', '--status', '6xx'], ['completion', 'tcsh'], ['--json', '--format', 'short', 'x']]) {
       const { stderr } = await expectCli(args, 2);
@@ -111,6 +119,18 @@ describe('errlookup on stdin and --file', () => {
     expect((await expectCli(['--file', join(tmp, 'body.xml'), 'ServerBusy'], 2)).stderr).toMatch(/^errlookup: give either a query or --file/);
   });
 
+  it('treats white space alone as empty input', async () => {
+    expect((await expectCli([], 2, '  \n\n \t\n')).stderr).toBe('errlookup: no input: stdin was empty\n');
+  });
+
+  it('gives the same answer for a report as an argument and on stdin', async () => {
+    for (const text of ['HTTP/1.1 503 Slow Down', '403 Forbidden', 'An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist.']) {
+      const asArg = await expectJson([text], 0);
+      const onStdin = await expectJson([], 0, text);
+      expect(asArg.findings.map((f) => f.matches.map((m) => m.code))).toEqual(onStdin.findings.map((f) => f.matches.map((m) => m.code)));
+    }
+  });
+
   it('exits 1 when the input holds no storage error', async () => {
     const { stderr } = await expectCli([], 1, 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor\n'.repeat(50));
     expect(stderr).toBe('errlookup: no storage error found in the input\n');
@@ -127,6 +147,8 @@ describe('output formats', () => {
     const { stdout } = await expectCli(['--format', 'github'], 0, xmlBody);
     expect(stdout).toMatch(/^::error title=errlookup%3A NoSuchKey \(Amazon S3%2C HTTP 404\)::.*Fix: .*Retry: no \(permanent\)\./);
     expect(stdout.trim().split('\n')).toHaveLength(1);
+    const shared = await expectCli(['--format', 'github', 'NoSuchKey'], 0);
+    expect(shared.stdout.trim().split('\n').map((l) => /title=errlookup%3A (\w+) \(([^%]+)%2C/.exec(l)?.slice(1).join('@'))).toEqual(['NoSuchKey@Amazon S3', 'NoSuchKey@Tencent Cloud COS']);
   });
 
   it.each([
@@ -159,6 +181,13 @@ describe('--retryable', () => {
     expect((await runCli(['--retryable'], { stdin: curlHead })).code).toBe(1);
     const shell = await runCli([], {});
     expect(shell.code).toBe(2); // sanity: no stdin content is an input error
+  });
+
+  it('exits 1 when any error found is unmatched or not retryable', async () => {
+    const slowDownAndUnknown = 'An error occurred (SlowDown) when calling the PutObject operation: Please reduce your request rate.\n\n\n<Error><Code>WeirdNewCode</Code><Message>x</Message></Error>\n';
+    expect((await runCli(['--retryable'], { stdin: slowDownAndUnknown })).code).toBe(1);
+    expect((await runCli(['--retryable', '500'])).code).toBe(0); // a bare 500 is retried by the SDKs
+    expect((await runCli(['--retryable', '501'])).code).toBe(1);
   });
 
   it('prints the JSON document when combined with --json', async () => {

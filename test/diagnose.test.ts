@@ -286,3 +286,37 @@ describe('noise', () => {
   it('curl -i: 200 OK then 503 with x-ms-error-code: ServerBusy → one finding', () => expectDiagnosis(fixture('edge/noise/curl-i-200-then-503.txt'), { provider: 'azure-blob', code: 'ServerBusy', status: 503, requestId: 'a3d9e1f0-c01e-0075-2b4d-73e8f1000000' }));
   it('curl -v: 200 OK then 503 with x-ms-error-code: ServerBusy → one finding', () => expectDiagnosis(fixture('edge/noise/curl-v-200-then-503.txt'), { provider: 'azure-blob', code: 'ServerBusy', status: 503, requestId: 'a3d9e1f0-c01e-0075-2b4d-73e8f1000000' }));
 });
+
+describe('review follow-ups', () => {
+  it('COS AccessDenied with "Request has expired" leads with the clock-skew entry', async () => {
+    const { findings } = await diagnose('<Error><Code>AccessDenied</Code><Message>Request has expired</Message><RequestId>NjVlZWM5YTFfN2IyYzNlMDlfMWE0ZjJfOGMzZDVlMQ==</RequestId><TraceId>x</TraceId></Error>');
+    expect(findings[0]!.matches.map((m) => `${m.provider}:${m.code}:${m.retry}`)).toEqual(['tencent-cos:Request has expired:clock-skew', 'tencent-cos:AccessDenied:permanent']);
+  });
+
+  it('reads the Azure Python SDK AuthenticationErrorDetail line for the clock check', async () => {
+    const text = [
+      'azure.core.exceptions.ClientAuthenticationError: Server failed to authenticate the request.',
+      'RequestId:0b7e4c2d-601e-0042-1f3a-9e5b7d000000',
+      'Time:2024-03-11T09:20:01.0045123Z',
+      'ErrorCode:AuthenticationFailed',
+      'AuthenticationErrorDetail:Signature not valid in the specified time frame: Start [Mon, 11 Mar 2024 09:30:00 GMT] - Expiry [Mon, 11 Mar 2024 10:00:00 GMT] - Current [Mon, 11 Mar 2024 09:20:01 GMT]',
+    ].join('\n');
+    const { findings } = await diagnose(text);
+    expect(findings[0]!.clock?.verdict).toBe('likely');
+    expect(findings[0]!.matches[0]!.retry).toBe('clock-skew');
+  });
+
+  it('reads q-sign-time from a COS presigned URL', async () => {
+    const text = [
+      '> GET /a.txt?q-sign-algorithm=sha1&q-ak=AKID&q-sign-time=1700000000%3B1700000600&q-key-time=1700000000%3B1700000600&q-signature=abc HTTP/1.1',
+      '> Host: b-1250000000.cos.ap-guangzhou.myqcloud.com',
+      '< HTTP/1.1 403 Forbidden',
+      '< Date: Tue, 14 Nov 2023 23:00:00 GMT',
+      '< x-cos-request-id: NjVlZWM5YTFfN2IyYzNlMDlfMWE0ZjJfOGMzZDVlMQ==',
+      '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>',
+    ].join('\n');
+    const { findings } = await diagnose(text);
+    expect(findings[0]!.input.provider).toBe('tencent-cos');
+    expect(findings[0]!.clock?.detail).toContain('q-sign-time');
+  });
+});

@@ -1,3 +1,4 @@
+import { normalizeCode } from '../catalog.js';
 import type { ClockCheck } from '../types.js';
 
 /** Codes a wrong client clock can cause (botocore, the AWS SDK for JS v3, cos-js-sdk-v5, Azure shared-key and SAS auth). */
@@ -55,7 +56,7 @@ function validity(fields: Record<string, string>): { start: number | null; end: 
  * input carries. Returns null when the code has nothing to do with time or the input has no times.
  */
 export function checkClock(code: string | null, message: string | null, fields: Record<string, string>): ClockCheck | null {
-  const key = (code ?? '').toLowerCase().replace(/[\s_-]+/g, '');
+  const key = normalizeCode(code ?? '');
   if (!CLOCK_CODES.has(key) && !/expired|too old|time frame|skew/i.test(message ?? '')) return null;
   const server = serverNow(fields, message);
   const client = clientNow(fields);

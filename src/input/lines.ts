@@ -1,3 +1,4 @@
+import { normalizeCode } from '../catalog.js';
 import type { InputKind } from '../types.js';
 
 /**
@@ -89,7 +90,7 @@ export const SYNTHETIC_CODES: Record<string, number> = {
 
 /** The status an SDK-made code stands for, or null when the code is real. */
 export function syntheticStatus(code: string): number | null {
-  const key = code.toLowerCase().replace(/[\s_-]+/g, '').replace(/(?:exception|error)$/, '');
+  const key = normalizeCode(code).replace(/(?:exception|error)$/, '');
   if (/^\d{3}$/.test(key)) return Number(key);
   return Object.hasOwn(SYNTHETIC_CODES, key) ? SYNTHETIC_CODES[key]! : null;
 }
@@ -169,10 +170,13 @@ const RULES: LineRule[] = [
   },
   {
     // SAS start and expiry times in a URL: the clock-skew check compares them with the response time.
-    trigger: '[?&]s[et]=\\d{4}-',
-    hints: ['se=', 'st='],
+    trigger: '[?&]s[et]=\\d{4}-|q-sign-time=\\d',
+    hints: ['se=', 'st=', 'q-sign-time='],
     extract(line) {
       const fields: Record<string, string> = {};
+      // COS presigned URLs carry their validity window as q-sign-time=<start>;<end> (";" may be %3B).
+      const sign = /q-sign-time=(\d{9,11})(?:;|%3B)(\d{9,11})/i.exec(line);
+      if (sign) Object.assign(fields, { SignTimeStart: sign[1]!, SignTimeEnd: sign[2]! });
       const se = /[?&]se=([^&\s"'\]]+)/.exec(line);
       const st = /[?&]st=([^&\s"'\]]+)/.exec(line);
       if (se) fields.SasExpiry = safeDecode(se[1]!);
@@ -420,10 +424,10 @@ const RULES: LineRule[] = [
   },
   {
     // Fields printed one per line: "Message: Access Denied", "RequestId: A90F23D7BFA3C7EF", "HostId: …"
-    trigger: '(?<=^|\\n)\\s*(?:Message|RequestId|HostId|TraceId|Resource): \\S',
-    hints: ['Message:', 'RequestId:', 'HostId:', 'TraceId:', 'Resource:'],
+    trigger: '(?<=^|\\n)\\s*(?:(?:Message|RequestId|HostId|TraceId|Resource): \\S|AuthenticationErrorDetail: ?\\S)',
+    hints: ['Message:', 'RequestId:', 'HostId:', 'TraceId:', 'Resource:', 'AuthenticationErrorDetail:'],
     extract(line) {
-      const m = /^\s*(Message|RequestId|HostId|TraceId|Resource): (.+?)\s*$/.exec(line);
+      const m = /^\s*(Message|RequestId|HostId|TraceId|Resource|AuthenticationErrorDetail): ?(.+?)\s*$/.exec(line);
       if (!m) return null;
       const [, key, value] = m as unknown as [string, string, string];
       if (key === 'Message') return { slot: 'field-message', kind: 'text', message: value };
@@ -433,7 +437,7 @@ const RULES: LineRule[] = [
   },
   {
     // A code on a line of its own, as some clients print it under "Message:": a code only if the catalog knows it.
-    trigger: '(?<=^|\\n)[A-Z][a-z]+[A-Z][A-Za-z0-9]+[ \\t]*(?:\\r?\\n|$)',
+    trigger: '^[A-Z][a-z]+[A-Z][A-Za-z0-9]+[ \\t]*$',
     extract(line) {
       const m = /^([A-Z][a-z]+[A-Z][A-Za-z0-9]+)\s*$/.exec(line);
       return m ? { slot: 'bare-code', kind: 'text', code: m[1]!, weakCode: true } : null;
@@ -501,13 +505,21 @@ function safeDecode(text: string): string {
   }
 }
 
-const COMPILED = RULES.map((r) => ({ hints: r.hints, test: new RegExp(r.trigger), extract: r.extract }));
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const COMPILED = RULES.map((r) => ({
+  hint: r.hints ? new RegExp(r.hints.map(escapeRegExp).join('|')) : null,
+  test: new RegExp(r.trigger),
+  extract: r.extract,
+}));
 
 /** Everything the rules find in one line; `before` is the line before it, when known. */
 export function extractLine(line: string, before?: string): LineFacts[] {
   const found: LineFacts[] = [];
   for (const rule of COMPILED) {
-    if (rule.hints && !rule.hints.some((h) => line.includes(h))) continue;
+    if (rule.hint && !rule.hint.test(line)) continue;
     if (!rule.test.test(line)) continue;
     const facts = rule.extract(line, before);
     if (facts) found.push(facts);

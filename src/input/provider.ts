@@ -70,8 +70,14 @@ export function requestIdEvidence(requestId: string): Evidence | null {
 
 /** The provider with the most weight of evidence, and its reasons, strongest first. */
 export function decideProvider(evidence: readonly Evidence[]): { provider: string | null; reasons: string[] } {
+  // Each kind of clue counts once: ten log lines naming the same host are one clue, not ten.
   const totals = new Map<string, number>();
-  for (const e of evidence) totals.set(e.provider, (totals.get(e.provider) ?? 0) + e.weight);
+  const counted = new Set<string>();
+  for (const e of evidence) {
+    if (counted.has(e.reason)) continue;
+    counted.add(e.reason);
+    totals.set(e.provider, (totals.get(e.provider) ?? 0) + e.weight);
+  }
   let provider: string | null = null;
   let best = 0;
   for (const [p, total] of totals) {

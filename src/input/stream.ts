@@ -8,6 +8,8 @@ export interface Region {
   isXml: boolean;
   /** The line before a line region (up to 2 KiB of it): some formats put the message there. */
   before?: string;
+  /** Read as part of the input's first MiB, where every line is read. */
+  thorough?: boolean;
 }
 
 /** A line longer than this is read in windows: memory stays bounded even for a 100 MB line. */
@@ -21,7 +23,7 @@ const LINE_WINDOW = 8 * 1024;
 export const THOROUGH_BYTES = 1024 * 1024;
 /** Lines read before and after an anchor line: a curl command and its headers, an AzCopy block. */
 const CONTEXT_BEFORE = 3;
-const CONTEXT_AFTER = 8;
+const CONTEXT_AFTER = 5;
 
 /**
  * Words that every error report the extractors understand carries at least once: `<Code>`,
@@ -30,6 +32,8 @@ const CONTEXT_AFTER = 8;
  * Few plain literals keep this one regular expression near memchr speed.
  */
 const ANCHOR = /Code|rror|HTTP\/|tatus|xception|CODE|FAILED|\(Message: /g;
+/** The same words, for testing one line: an anchor inside a context window widens it. */
+const HAS_ANCHOR = new RegExp(ANCHOR.source);
 
 const XML_START = /<\?xml|<Error[\s>]|&lt;Error&gt;|\\u003cError|<Code>|&lt;Code&gt;/;
 const XML_END = /<\/Error\s*>|&lt;\/Error&gt;|\\u003c\/Error\\u003e|<\\\/Error>/g;
@@ -54,9 +58,11 @@ function countNewlines(text: string, from: number, to: number): number {
   return n;
 }
 
-/** Bytes held as a latin1 string (one char per byte) turned back into UTF-8 text. */
+const NON_ASCII = /[\u0080-\u00ff]/;
+
+/** Bytes held as a latin1 string (one char per byte) turned back into UTF-8 text; ASCII is the same either way. */
 function utf8(latin1: string): string {
-  return Buffer.from(latin1, 'latin1').toString('utf8');
+  return NON_ASCII.test(latin1) ? Buffer.from(latin1, 'latin1').toString('utf8') : latin1;
 }
 
 /** The start of the line `count` lines before the one starting at `lineStart`, not before `floor`. */
@@ -87,6 +93,8 @@ export class RegionScanner {
   #line = 1;
   /** Bytes of input before #pending. */
   #offset = 0;
+  /** Lines up to this number are context of an anchor and must be read, even if they arrive in a later chunk. */
+  #owedThrough = 0;
   readonly #onRegion: (region: Region) => void;
 
   constructor(onRegion: (region: Region) => void) {
@@ -111,6 +119,9 @@ export class RegionScanner {
 
     // The reader's state: everything before `pos` is done, and `line` is the number of the line at `pos`.
     const state = { pos: 0, line: this.#line, carry: -1 };
+    if (state.line <= this.#owedThrough) {
+      this.#readLines(text, state, linesForward(text, 0, this.#owedThrough - state.line + 1, limit), limit, final);
+    }
     while (state.pos < limit && state.carry < 0) {
       if (this.#offset + state.pos < THOROUGH_BYTES) {
         const stop = Math.min(limit, Math.max(state.pos + 1, THOROUGH_BYTES - this.#offset));
@@ -128,6 +139,7 @@ export class RegionScanner {
       const from = linesBack(text, hitLine, CONTEXT_BEFORE, state.pos);
       state.line += countNewlines(text, state.pos, from);
       state.pos = from;
+      this.#owedThrough = state.line + countNewlines(text, from, hitLine) + CONTEXT_AFTER;
       this.#readLines(text, state, linesForward(text, hitLine, CONTEXT_AFTER + 1, limit), limit, final);
     }
     const resume = state.carry >= 0 ? state.carry : state.pos;
@@ -137,8 +149,10 @@ export class RegionScanner {
   }
 
   /** Reads every line from state.pos up to `to`, emitting a region for each, and an XML region where a body starts. */
-  #readLines(text: string, state: { pos: number; line: number; carry: number }, to: number, limit: number, final: boolean): void {
+  #readLines(text: string, state: { pos: number; line: number; carry: number }, until: number, limit: number, final: boolean): void {
     let before: string | undefined;
+    let to = until;
+    const widen = this.#offset + state.pos >= THOROUGH_BYTES;
     while (state.pos < to) {
       const start = state.pos;
       let end = text.indexOf('\n', start);
@@ -168,9 +182,13 @@ export class RegionScanner {
         xml = { from, stop: stop >= 0 ? stop : truncatedEnd(text, end, Math.min(cap, limit)) };
       }
 
+      if (widen && HAS_ANCHOR.test(lineText)) {
+        this.#owedThrough = state.line + CONTEXT_AFTER;
+        to = Math.max(to, linesForward(text, start, CONTEXT_AFTER + 1, limit));
+      }
       if (lineText.trim().length > 0) {
         const decoded = utf8(lineText);
-        this.#onRegion({ text: decoded, line: state.line, isXml: false, before });
+        this.#onRegion({ text: decoded, line: state.line, isXml: false, before, thorough: !widen });
         before = decoded.length <= 2048 ? decoded : undefined;
       }
       if (xml) {

@@ -130,6 +130,21 @@ function salvageFields(xml: string): XmlFields {
   return fields;
 }
 
+/** An optional declaration, then <Error> holding only leaf elements of plain text (no entities, CDATA, attributes or nesting). */
+const FLAT_BODY = /^\s*(?:<\?xml[^<>]*\?>)?\s*<Error>\s*(?:<([A-Za-z]+)>[^<>&]*<\/\1>\s*)+<\/Error>\s*$/;
+const FLAT_FIELD = /<([A-Za-z]+)>([^<>&]*)<\/\1>/g;
+const KNOWN_FIELDS = new Set<string>(XML_FIELDS);
+
+function pickFlat(xml: string): XmlFields | null {
+  const fields: XmlFields = {};
+  for (const m of xml.matchAll(FLAT_FIELD)) {
+    const name = m[1]!;
+    const value = m[2]!.trim();
+    if (KNOWN_FIELDS.has(name) && value && fields[name as keyof XmlFields] === undefined) fields[name as keyof XmlFields] = value;
+  }
+  return fields.Code ? fields : null;
+}
+
 /**
  * The fields of an S3-style `<Error>` body (Azure, COS and S3 all use the shape). Parses strictly
  * with fast-xml-parser when the body is whole, and falls back to a tolerant scan when it is not.
@@ -137,6 +152,9 @@ function salvageFields(xml: string): XmlFields {
  */
 export function parseErrorXml(text: string): XmlFields | null {
   const xml = stripDoctype(unwrapXml(text.slice(0, MAX_XML_BYTES)));
+  // The usual body is flat: leaf elements with plain text in one <Error>. For it a scan gives
+  // exactly what the parser would, at a fraction of the cost in a log with thousands of bodies.
+  if (FLAT_BODY.test(xml)) return pickFlat(xml);
   let fields: XmlFields = {};
   if (parser && /<\/Error\s*>/.test(xml)) {
     try {

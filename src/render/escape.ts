@@ -22,8 +22,3 @@ export function escapeForTerminal(text: string): string {
 export function safeJson(value: unknown, indent = 2): string {
   return JSON.stringify(value, null, indent).replace(UNSAFE, (ch) => (ch === '\n' ? ch : hex(ch)));
 }
-
-export function hasUnsafeCharacters(text: string): boolean {
-  UNSAFE.lastIndex = 0;
-  return UNSAFE.test(text.replace(/\n/g, ''));
-}

@@ -10,21 +10,25 @@ function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** GitHub Actions `::error` annotations, one per finding, each naming the code, the provider and the fix. */
+/**
+ * GitHub Actions `::error` annotations, one per match (an error matched at one provider gives
+ * one), each naming the code, the provider, the fix and the retry verdict.
+ */
 export function renderGithub(report: Report): string {
   const lines: string[] = [];
   for (const finding of report.findings) {
-    const best = finding.matches[0];
-    const seen = finding.count > 1 ? ` (seen ${finding.count} times)` : '';
-    if (!best) {
-      const what = finding.input.code ?? (finding.input.status ? `HTTP ${finding.input.status}` : 'input');
-      lines.push(`::error title=${escapeProperty(`errlookup: no match for ${escapeForTerminal(what)}`)}::${escapeData('errlookup found no catalog entry for this error.')}`);
+    const seen = finding.count > 1 ? ` Seen ${finding.count} times from line ${finding.line}.` : '';
+    if (finding.matches.length === 0) {
+      const what = finding.input.code ?? finding.input.message ?? (finding.input.status ? `HTTP ${finding.input.status}` : 'the input');
+      lines.push(`::error title=${escapeProperty(`errlookup: no match for ${escapeForTerminal(what)}`)}::${escapeData(`errlookup found no catalog entry for this error.${seen}`)}`);
       continue;
     }
-    const title = `${best.code} (${best.providerName}, HTTP ${best.statuses.join('/')})`;
-    const retry = best.retryable ? `Retry: yes (${best.retry}).` : `Retry: no (${best.retry}).`;
-    const body = `${best.meaning} Fix: ${best.fix} ${retry}${seen} Docs: ${best.docs}`;
-    lines.push(`::error title=${escapeProperty(`errlookup: ${escapeForTerminal(title)}`)}::${escapeData(escapeForTerminal(body))}`);
+    for (const m of finding.matches) {
+      const title = `${m.code} (${m.providerName}, HTTP ${m.statuses.join('/')})`;
+      const retry = m.retryable ? `Retry: yes (${m.retry}).` : `Retry: no (${m.retry}).`;
+      const body = `${m.meaning} Fix: ${m.fix} ${retry}${seen} Docs: ${m.docs}`;
+      lines.push(`::error title=${escapeProperty(`errlookup: ${escapeForTerminal(title)}`)}::${escapeData(escapeForTerminal(body))}`);
+    }
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
