@@ -213,68 +213,38 @@ const asArg = (b: Buffer, name: string): string => (name === 'byte arrays' ? b.t
 
 // ---------------------------------------------------------------- properties
 
+/** One property per input source, in one input position. */
+function eachSource(position: string, numRuns: number, property: (input: Buffer, name: string) => Promise<void>) {
+  describe(position, () => {
+    for (const { name, arb } of SOURCES) {
+      it(name, async () => fc.assert(fc.asyncProperty(arb, (input) => property(input, name)), { numRuns }), TEST_TIMEOUT_MS);
+    }
+  });
+}
+
 describe('run(io) properties', () => {
-  describe('input on stdin', () => {
-    for (const { name, arb } of SOURCES) {
-      it(
-        name,
-        async () => {
-          await fc.assert(
-            fc.asyncProperty(arb, async (input) => {
-              check(await runInProcess([], input), false, true);
-              check(await runInProcess(['--json'], input), true, true);
-            }),
-            { numRuns: RUNS },
-          );
-        },
-        TEST_TIMEOUT_MS,
-      );
-    }
+  eachSource('input on stdin', RUNS, async (input) => {
+    check(await runInProcess([], input), false, true);
+    check(await runInProcess(['--json'], input), true, true);
   });
 
-  describe('input as the argv query', () => {
-    for (const { name, arb } of SOURCES) {
-      it(
-        name,
-        async () => {
-          await fc.assert(
-            fc.asyncProperty(arb, async (bytes) => {
-              const q = asArg(bytes, name);
-              // As typed: option-like queries are allowed to be usage errors, but must still be safe.
-              check(await runInProcess([q]), false, true);
-              if (q.startsWith('-')) check(await runInProcess(['--json', q]), true, false);
-              // After "--" the query is always a query, so --json must print the document.
-              check(await runInProcess(['--json', '--', q]), true, !SUBCOMMANDS.has(q));
-            }),
-            { numRuns: RUNS },
-          );
-        },
-        TEST_TIMEOUT_MS,
-      );
-    }
+  eachSource('input as the argv query', RUNS, async (bytes, name) => {
+    const q = asArg(bytes, name);
+    // As typed: option-like queries are allowed to be usage errors, but must still be safe.
+    check(await runInProcess([q]), false, true);
+    if (q.startsWith('-')) check(await runInProcess(['--json', q]), true, false);
+    // After "--" the query is always a query, so --json must print the document.
+    check(await runInProcess(['--json', '--', q]), true, !SUBCOMMANDS.has(q));
   });
 
-  describe('input in a --file', () => {
-    for (const { name, arb } of SOURCES) {
-      it(
-        name,
-        async () => {
-          await fc.assert(
-            fc.asyncProperty(arb, async (input) => {
-              const file = join(dir, `case-${fileSeq++}.log`);
-              writeFileSync(file, input);
-              try {
-                check(await runInProcess(['--file', file]), false, true);
-                check(await runInProcess(['--json', '--file', file]), true, true);
-              } finally {
-                rmSync(file, { force: true });
-              }
-            }),
-            { numRuns: FILE_RUNS },
-          );
-        },
-        TEST_TIMEOUT_MS,
-      );
+  eachSource('input in a --file', FILE_RUNS, async (input) => {
+    const file = join(dir, `case-${fileSeq++}.log`);
+    writeFileSync(file, input);
+    try {
+      check(await runInProcess(['--file', file]), false, true);
+      check(await runInProcess(['--json', '--file', file]), true, true);
+    } finally {
+      rmSync(file, { force: true });
     }
   });
 });
