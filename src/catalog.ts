@@ -149,6 +149,7 @@ export function checkCatalog(file: string, raw: unknown): Catalog {
       }
     }
     if (e.service !== undefined && !isNonEmptyString(e.service)) fail(`${at}: service must be a string`);
+    if (e.clock !== undefined && typeof e.clock !== 'boolean') fail(`${at}: clock must be a boolean`);
     for (const name of [e.code, ...((e.aliases as string[] | undefined) ?? [])]) {
       const key = normalizeCode(name);
       const owner = seen.get(key);

@@ -403,7 +403,8 @@ function explain(set: CatalogSet, finding: Finding, only: string | undefined): v
     if (matches.length === 0) matches = findByStatus(set, status, provider ?? scope).map((r) => toMatch(r, 'status', 1));
     if (matches.length === 0 && provider) matches = findByStatus(set, status).map((r) => toMatch(r, 'status', 1));
   }
-  const clock = checkClock(code, message, fields);
+  const sensitive = matches.some((m) => findByName(set, m.code, m.provider)?.refs.some((r) => r.entry.clock === true));
+  const clock = checkClock(sensitive, message, fields);
   if (clock) {
     finding.clock = clock;
     if (clock.verdict === 'likely') {

@@ -13,6 +13,8 @@ export interface CatalogEntry {
   fix: string;
   retry: RetryClass;
   retryable: boolean;
+  /** A wrong client clock can cause this error: the clock check runs for it. */
+  clock?: boolean;
   docs: string;
   aliases?: string[];
   service?: string;

@@ -45,6 +45,12 @@ describe('every catalog entry', () => {
     }
   });
 
+  it('marks every clock-skew entry as one a wrong clock can cause', () => {
+    for (const { catalog, entry } of entries) {
+      if (entry.retry === 'clock-skew') expect(entry.clock, `${catalog.provider}:${entry.code}`).toBe(true);
+    }
+  });
+
   it('holds no control characters in its text', () => {
     for (const { entry } of entries) {
       expect(JSON.stringify(entry)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);

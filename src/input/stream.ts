@@ -22,8 +22,8 @@ const LINE_WINDOW = 8 * 1024;
  */
 export const THOROUGH_BYTES = 1024 * 1024;
 /** Lines read before and after an anchor line: a curl command and its headers, an AzCopy block. */
-const CONTEXT_BEFORE = 3;
-const CONTEXT_AFTER = 5;
+const CONTEXT_BEFORE = 2;
+const CONTEXT_AFTER = 4;
 
 /**
  * Words that every error report the extractors understand carries at least once: `<Code>`,
