@@ -43,6 +43,11 @@ export class CatalogSet {
     return this.catalogs.map((c) => c.provider);
   }
 
+  /** The generic HTTP catalog (data/http.json), which answers statuses no provider code uses. */
+  get generic(): Catalog | undefined {
+    return this.catalogs.find((c) => c.generic);
+  }
+
   /** The catalog with this id, or undefined; never an inherited property such as `__proto__`. */
   catalog(provider: string): Catalog | undefined {
     return this.catalogs.find((c) => c.provider === provider);

@@ -88,7 +88,7 @@ export function isRetryable(report: Report): boolean {
     if (f.matches.length === 0) return false;
     if (f.matches.every((m) => m.retryable)) return true;
     if (f.input.code !== null || f.input.status === null) return false;
-    return getCatalogs().catalog('http')?.entries.find((e) => e.statuses.includes(f.input.status!))?.retryable === true;
+    return getCatalogs().generic?.entries.find((e) => e.statuses.includes(f.input.status!))?.retryable === true;
   });
 }
 
@@ -282,7 +282,17 @@ function buildProgram(io: CliEnv, setExit: (code: number) => void): Command {
     .action((shell: string) => {
       if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`unknown shell "${shell}" (known: ${SHELLS.join(', ')})`);
       const set = getCatalogs();
-      io.write(completionScript(shell as Shell, set.providerIds, [...new Set([...set.refs()].filter((r) => !r.catalog.generic).map((r) => r.entry.code))]));
+      // Every option of the program and its subcommands, as commander defines them.
+      const options = [program, ...program.commands].flatMap((c) => c.options);
+      const seen = new Set<string>();
+      const completionOptions = options.flatMap((o) => {
+        if (!o.long || seen.has(o.long)) return [];
+        seen.add(o.long);
+        const values = o.long === '--provider' ? set.providerIds : o.argChoices;
+        return [{ long: o.long, short: o.short, description: o.description, takesValue: o.required || o.optional, values, isFile: o.long === '--file' }];
+      });
+      const codes = [...new Set([...set.refs()].filter((r) => !r.catalog.generic).map((r) => r.entry.code))];
+      io.write(completionScript(shell as Shell, { subcommands: program.commands.map((c) => c.name()), options: completionOptions, codes }));
       setExit(EXIT.match);
     });
 

@@ -3,7 +3,7 @@ import { checkClock } from './input/clock.js';
 import { extractLine, syntheticStatus, type LineFacts } from './input/lines.js';
 import { decideProvider, findEvidence, requestIdEvidence } from './input/provider.js';
 import { RegionScanner, type Region } from './input/stream.js';
-import { isXmlParserLoaded, loadXmlParser, parseErrorXml } from './input/xml.js';
+import { isXmlParserLoaded, loadXmlParser, parseErrorXml, XML_CLOSE } from './input/xml.js';
 import { findByMessage, findByName, findByStatus, lookupQuery, toMatch } from './match.js';
 import type { ErrorFacts, Evidence, Finding, InputKind, Match, Report } from './types.js';
 
@@ -186,7 +186,7 @@ function xmlFacts(text: string): LineFacts | null {
   const fields = parseErrorXml(text);
   if (!fields) return null;
   const { Code, Message, RequestId, ...rest } = fields;
-  const partial = !/<\/Error\s*>|&lt;\/Error&gt;|\\u003c\/Error|<\\\/Error>/.test(text);
+  const partial = !XML_CLOSE.test(text);
   return { slot: 'xml', kind: 'xml', code: Code, message: Message, requestId: RequestId, fields: rest as Record<string, string>, partial };
 }
 
@@ -220,7 +220,7 @@ export class Diagnoser {
     const latin1 = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').toString('latin1') : chunk.toString('latin1');
     if (this.#bytes < QUERY_FALLBACK_BYTES) this.#head += latin1.slice(0, QUERY_FALLBACK_BYTES - this.#bytes);
     this.#bytes += latin1.length;
-    if (!isXmlParserLoaded() && /<\/Error|Error&gt;|\\u003c\/Error|<\\\/Error/.test(latin1)) await loadXmlParser();
+    if (!isXmlParserLoaded() && XML_CLOSE.test(latin1)) await loadXmlParser();
     this.#scanner.push(latin1);
   }
 
@@ -269,6 +269,13 @@ export class Diagnoser {
 
   /** A loose code candidate the catalog does not know is no code at all; a fact that was only that candidate is dropped. */
   #vet(f: LineFacts): LineFacts[] {
+    // A standard reason phrase ("Forbidden", "Not Found") is no provider message: keep it as the Reason field.
+    const generic = this.#set.generic?.provider;
+    if (f.message && f.status && generic && findByName(this.#set, f.message, generic)?.refs.some((r) => r.entry.statuses.includes(f.status!))) {
+      const { message, reasonOnly: _reason, ...rest } = f;
+      return this.#vet({ ...rest, fields: { ...f.fields, Reason: message } });
+    }
+    if (f.reasonOnly) return [];
     if (!f.weakCode || !f.code || this.#canonical(f.code) !== null) return [f];
     if (f.slot === 'bare-code') return [];
     const { code: _dropped, weakCode: _weak, ...rest } = f;
@@ -351,7 +358,7 @@ export class Diagnoser {
     };
     explain(this.#set, finding, this.#options.provider);
     if (finding.input.provider === null) {
-      const named = new Set(finding.matches.filter((m) => m.provider !== 'http').map((m) => m.provider));
+      const named = new Set(finding.matches.filter((m) => m.provider !== this.#set.generic?.provider).map((m) => m.provider));
       if (named.size === 1 && finding.input.code) {
         const [only] = named;
         finding.input.provider = only!;

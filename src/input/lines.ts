@@ -19,6 +19,8 @@ export interface LineFacts {
   starts?: boolean;
   /** An XML body that was cut short. */
   partial?: boolean;
+  /** The line is only a status and its words: it counts only if the words are the standard reason phrase. */
+  reasonOnly?: boolean;
   /** The format itself names a provider family: an SDK only one provider ships. */
   evidence?: 'azure' | 'aws' | 'cos';
 }
@@ -67,13 +69,13 @@ const HEADER_FACTS: Record<string, (value: string, isRequest: boolean) => Omit<L
 
 const HEADER_LINE = /^\s*(?:\[[^\]]*\]\s*)?(->\s*"|<-\s*"|[<>]\s*)?([A-Za-z][A-Za-z0-9-]*)\s*:\s*\[?(.*?)\]?(?:\\r\\n)?"?\s*$/;
 
-const STANDARD_REASON = /^(?:OK|Created|Accepted|No Content|Partial Content|Moved Permanently|Found|Not Modified|Temporary Redirect|Permanent Redirect|Bad Request|Unauthorized|Forbidden|Not Found|Method Not Allowed|Conflict|Length Required|Precondition Failed|Range Not Satisfiable|Requested Range Not Satisfiable|Payment Required|Request Timeout|Too Many Requests|Internal Server Error|Not Implemented|Bad Gateway|Service Unavailable|Gateway Timeout|HTTP Version Not Supported|Continue)$/i;
-
-/** A status line's reason phrase is a provider message when it is not one of the standard phrases (Azure puts its message there). */
-function reasonFields(reason: string): Pick<LineFacts, 'message' | 'fields'> {
+/**
+ * A status line's text after the number: Azure puts its message there, others the standard reason
+ * phrase. The diagnoser tells them apart with the generic HTTP catalog (data/http.json).
+ */
+function reasonFields(reason: string): Pick<LineFacts, 'message'> {
   const r = reason.trim();
-  if (!r) return {};
-  return STANDARD_REASON.test(r) ? { fields: { Reason: r } } : { message: r };
+  return r ? { message: r } : {};
 }
 
 /** Codes SDKs invent for a response with no body, and the status each stands for. */
@@ -415,11 +417,11 @@ const RULES: LineRule[] = [
   },
   {
     // A status and its reason phrase on a line of their own: "403 Forbidden"
-    trigger: '[45]\\d\\d (?:Bad Request|Unauthorized|Forbidden|Not Found|Method Not Allowed|Conflict|Length Required|Precondition Failed|Range Not Satisfiable|Too Many Requests|Internal Server Error|Not Implemented|Bad Gateway|Service Unavailable|Gateway Timeout)\\s*(?:$|\\n)',
-    hints: ['0 ', '1 ', '2 ', '3 ', '4 ', '5 ', '6 ', '7 ', '8 ', '9 '],
+    // Kept only when the words are the status's standard reason phrase (the diagnoser checks).
+    trigger: '^\\W{0,3}[45]\\d\\d [A-Z][A-Za-z\' -]+$',
     extract(line) {
-      const m = /^\W{0,3}([45]\d\d) ([A-Z][A-Za-z ]+?)\s*$/.exec(line);
-      return m ? { slot: 'status-line', kind: 'text', status: Number(m[1]), fields: { Reason: m[2]! }, starts: true } : null;
+      const m = /^\W{0,3}([45]\d\d) ([A-Z][A-Za-z' -]+?)\s*$/.exec(line);
+      return m ? { slot: 'status-line', kind: 'text', status: Number(m[1]), message: m[2]!, reasonOnly: true, starts: true } : null;
     },
   },
   {

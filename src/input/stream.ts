@@ -1,4 +1,4 @@
-import { MAX_XML_BYTES } from './xml.js';
+import { MAX_XML_BYTES, XML_CLOSE } from './xml.js';
 
 /** A part of the input worth reading closely: one line, or an XML error body that may span lines. */
 export interface Region {
@@ -36,7 +36,7 @@ const ANCHOR = /Code|rror|HTTP\/|tatus|xception|CODE|FAILED|\(Message: /g;
 const HAS_ANCHOR = new RegExp(ANCHOR.source);
 
 const XML_START = /<\?xml|<Error[\s>]|&lt;Error&gt;|\\u003cError|<Code>|&lt;Code&gt;/;
-const XML_END = /<\/Error\s*>|&lt;\/Error&gt;|\\u003c\/Error\\u003e|<\\\/Error>/g;
+const XML_END = new RegExp(XML_CLOSE.source, 'g');
 /** The start of a second body inside the first one's span. */
 const XML_RESTART = /<\?xml|<Error>/;
 

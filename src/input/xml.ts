@@ -1,5 +1,8 @@
 import type { XMLParser } from 'fast-xml-parser';
 
+/** The closing tag of an error body, plain or escaped (HTML, JSON \u003c, JSON \/). */
+export const XML_CLOSE = /<\/Error\s*>|&lt;\/Error&gt;|\\u003c\/Error\\u003e|<\\\/Error>/;
+
 /** The most of an error body errlookup reads; real error bodies are well under 4 KiB. */
 export const MAX_XML_BYTES = 64 * 1024;
 
