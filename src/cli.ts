@@ -44,6 +44,8 @@ export interface CliEnv {
   env: Record<string, string | undefined>;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stdoutIsTTY: boolean;
+  /** The terminal's width, when stdout is one. */
+  columns?: number;
   write(text: string): void;
   writeError(text: string): void;
 }
@@ -121,7 +123,7 @@ function emit(io: CliEnv, report: Report, format: Format, opts: OutputOptions, m
         io.writeError('errlookup: no storage error found in the input\n');
         return;
       }
-      const text = renderHuman(report, { colorLevel: colorLevel(io, opts.color) });
+      const text = renderHuman(report, { colorLevel: colorLevel(io, opts.color), width: io.stdoutIsTTY && io.columns ? Math.min(io.columns, 110) : undefined });
       if (matched) io.write(text);
       else io.writeError(text);
       return;
@@ -362,6 +364,7 @@ export async function main(): Promise<void> {
       return process.stdin;
     },
     stdoutIsTTY: process.stdout.isTTY === true,
+    columns: process.stdout.columns,
     write: (text) => void process.stdout.write(text),
     writeError: (text) => void process.stderr.write(text),
   });

@@ -244,11 +244,22 @@ describe('subcommands', () => {
 });
 
 describe('run() at the process edge', () => {
-  function io(argv: string[], stdin: Readable & { isTTY?: boolean }) {
+  function io(argv: string[], stdin: Readable & { isTTY?: boolean }, terminal?: { columns: number }) {
     const out: string[] = [];
     const err: string[] = [];
-    return { out, err, env: { argv, env: {}, stdin, stdoutIsTTY: false, write: (s: string) => void out.push(s), writeError: (s: string) => void err.push(s) } };
+    const env = { argv, env: { NO_COLOR: '1' }, stdin, stdoutIsTTY: !!terminal, columns: terminal?.columns, write: (s: string) => void out.push(s), writeError: (s: string) => void err.push(s) };
+    return { out, err, env };
   }
+
+  it('wraps prose to the terminal width, and not when piped', async () => {
+    const onTerminal = io(['ServerBusy'], Readable.from([]), { columns: 80 });
+    expect(await run(onTerminal.env)).toBe(0);
+    const lines = onTerminal.out.join('').split('\n');
+    expect(Math.max(...lines.filter((l) => !l.includes('https://')).map((l) => l.length))).toBeLessThanOrEqual(80);
+    const piped = io(['ServerBusy'], Readable.from([]));
+    await run(piped.env);
+    expect(piped.out.join('')).toMatch(/^ {2}Fix {8}.{120,}$/m);
+  });
 
   it('prints help and exits 2 with no arguments on a terminal, without reading it', async () => {
     const stdin = Object.assign(new Readable({ read() {} }), { isTTY: true });

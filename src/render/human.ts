@@ -5,6 +5,8 @@ import { escapeForTerminal } from './escape.js';
 export interface HumanOptions {
   /** chalk colour level: 0 for none (pipes, NO_COLOR, --no-color), 1–3 on a terminal. */
   colorLevel: 0 | 1 | 2 | 3;
+  /** Wrap prose to this many columns (a terminal's width); undefined keeps one line per field, for grep. */
+  width?: number;
 }
 
 const RETRY_TEXT = {
@@ -27,20 +29,39 @@ function label(c: ChalkInstance, name: string): string {
   return c.dim(name.padEnd(10));
 }
 
-function renderMatch(c: ChalkInstance, m: Match, indent: string): string[] {
+/** Prose after a label, wrapped at word boundaries with a hanging indent when a width is set. */
+function wrap(text: string, indent: number, width: number | undefined): string {
+  if (!width || width - indent < 30 || text.length + indent <= width) return text;
+  const room = width - indent;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
+
+function renderMatch(c: ChalkInstance, m: Match, indent: string, width: number | undefined): string[] {
+  const at = indent.length + 13;
+
   const how = m.score < 1 ? `${MATCH_TEXT[m.match]}, score ${m.score}` : MATCH_TEXT[m.match];
-  const retry = m.retryable ? c.green(RETRY_TEXT[m.retry]) : m.retry === 'clock-skew' ? c.yellow(RETRY_TEXT[m.retry]) : c.red(RETRY_TEXT[m.retry]);
+  const retryText = wrap(RETRY_TEXT[m.retry], indent.length + 13, width);
+  const retry = m.retryable ? c.green(retryText) : m.retry === 'clock-skew' ? c.yellow(retryText) : c.red(retryText);
   return [
     `${indent}${c.bold.cyan(escapeForTerminal(m.code))}  ${c.bold(`HTTP ${m.statuses.join(', ')}`)}  ${m.providerName}  ${c.dim(`(${how})`)}`,
-    `${indent}  ${label(c, 'Meaning')} ${m.meaning}`,
-    `${indent}  ${label(c, 'Fix')} ${m.fix}`,
+    `${indent}  ${label(c, 'Meaning')} ${wrap(m.meaning, at, width)}`,
+    `${indent}  ${label(c, 'Fix')} ${wrap(m.fix, at, width)}`,
     `${indent}  ${label(c, 'Retry')} ${retry}`,
     `${indent}  ${label(c, 'Docs')} ${c.underline(m.docs)}`,
   ];
 }
 
 /** What the input said, for findings read from a report rather than typed as a query. */
-function renderInput(c: ChalkInstance, f: Finding): string[] {
+function renderInput(c: ChalkInstance, f: Finding, width: number | undefined): string[] {
   const { input } = f;
   const what = [input.code ?? (input.status ? 'no error code' : 'error'), input.status ? `HTTP ${input.status}` : null].filter(Boolean).join(', ');
   const seen = f.count > 1 ? `seen ${f.count} times, first on line ${f.line}` : f.line !== null ? `line ${f.line}` : '';
@@ -58,7 +79,7 @@ function renderInput(c: ChalkInstance, f: Finding): string[] {
     const verdict = f.clock.verdict === 'likely' ? c.yellow('clock skew likely') : c.green('clock skew unlikely');
     lines.push(`  ${label(c, 'Clock')} ${verdict}: ${escapeForTerminal(f.clock.detail)}`);
   }
-  for (const note of f.notes) lines.push(`  ${label(c, 'Note')} ${escapeForTerminal(note)}`);
+  for (const note of f.notes) lines.push(`  ${label(c, 'Note')} ${wrap(escapeForTerminal(note), 13, width)}`);
   return lines;
 }
 
@@ -73,7 +94,7 @@ export function renderHuman(report: Report, options: HumanOptions): string {
   for (const f of report.findings) {
     const lines: string[] = [];
     const query = isQuery(f);
-    if (!query) lines.push(...renderInput(c, f));
+    if (!query) lines.push(...renderInput(c, f, options.width));
     if (f.matches.length === 0) {
       const asked = escapeForTerminal(f.input.code ?? f.input.message ?? String(f.input.status ?? ''));
       lines.push(query ? `errlookup: no match for "${asked}"` : `  ${c.dim('no catalog entry matches this error')}`);
@@ -81,7 +102,7 @@ export function renderHuman(report: Report, options: HumanOptions): string {
     }
     f.matches.forEach((m, i) => {
       if (i > 0 || !query) lines.push('');
-      lines.push(...renderMatch(c, m, query ? '' : '  '));
+      lines.push(...renderMatch(c, m, query ? '' : '  ', options.width));
     });
     blocks.push(lines.join('\n'));
   }
