@@ -2,7 +2,7 @@
 // fuse.js and fast-xml-parser go into chunks of their own, loaded only on the paths that need them.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -30,11 +30,14 @@ const builtinShim = {
   },
 };
 
-rmSync(new URL('../dist/', import.meta.url), { recursive: true, force: true });
+// Build beside dist/ and swap it in at the end: a CLI or test running meanwhile never sees a half-built dist/.
+const root = new URL('..', import.meta.url);
+const staging = new URL('dist.building/', root);
+rmSync(staging, { recursive: true, force: true });
 
 await build({
   entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
-  outdir: 'dist',
+  outdir: 'dist.building',
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -53,4 +56,14 @@ await build({
 });
 
 // Type declarations for the library entry (package.json "types").
-execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', 'dist.building'], { stdio: 'inherit' });
+
+const old = new URL('dist.old/', root);
+rmSync(old, { recursive: true, force: true });
+try {
+  renameSync(new URL('dist/', root), old);
+} catch {
+  // First build: there is no dist/ yet.
+}
+renameSync(staging, new URL('dist/', root));
+rmSync(old, { recursive: true, force: true });
