@@ -177,7 +177,7 @@ function describeFsError(e: unknown, file: string): InputError {
   return new InputError(`cannot read "${escapeForTerminal(file)}": ${reason}`);
 }
 
-/** Counts bytes as they pass, so an empty input can be told apart from one with no errors in it. */
+/** Notes whether any non-blank byte passes, so an empty input can be told apart from one with no errors in it. */
 async function* counted(source: AsyncIterable<Buffer | string>, file: string | undefined, seen: { content: boolean }): AsyncIterable<Buffer | string> {
   try {
     for await (const chunk of source) {
