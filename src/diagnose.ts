@@ -18,6 +18,8 @@ const MAX_GAP_LINES = 40;
 export const MAX_FINDINGS = 500;
 /** Inputs up to this size with no recognisable error report are looked up as a whole, as a query. */
 const QUERY_FALLBACK_BYTES = 64 * 1024;
+/** Plain forms of XML_CLOSE's closing tags: a chunk holding one may hold a whole body to parse. */
+const XML_CLOSE_HINTS = ['</Error', '&lt;/Error', '\\u003c/Error', '<\\/Error'];
 /** Statements too loose to make a one-line input a report rather than a query. */
 const WEAK_SLOTS = new Set(['bare-code', 'camel-lead', 'lead-message']);
 /** Clue-only lines this close after an error's last fact count as its evidence. */
@@ -217,11 +219,11 @@ export class Diagnoser {
 
   /** Feeds the next chunk. Loads the XML parser first if the chunk may hold an XML body. */
   async push(chunk: Buffer | string): Promise<void> {
-    const latin1 = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').toString('latin1') : chunk.toString('latin1');
-    if (this.#bytes < QUERY_FALLBACK_BYTES) this.#head += latin1.slice(0, QUERY_FALLBACK_BYTES - this.#bytes);
-    this.#bytes += latin1.length;
-    if (!isXmlParserLoaded() && XML_CLOSE.test(latin1)) await loadXmlParser();
-    this.#scanner.push(latin1);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    if (this.#bytes < QUERY_FALLBACK_BYTES) this.#head += bytes.toString('latin1', 0, Math.min(bytes.length, QUERY_FALLBACK_BYTES - this.#bytes));
+    this.#bytes += bytes.length;
+    if (!isXmlParserLoaded() && XML_CLOSE_HINTS.some((h) => bytes.includes(h))) await loadXmlParser();
+    this.#scanner.push(bytes);
   }
 
   /** Ends the input and returns the findings. */

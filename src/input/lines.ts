@@ -30,6 +30,8 @@ interface LineRule {
   trigger: string;
   /** Plain substrings, one of which the trigger needs: a cheap test that spares most lines the regular expression. */
   hints?: string[];
+  /** Hints common in any log (`: `, `=`): tested one by one. The others are first tested all at once. */
+  broad?: boolean;
   /** `before` is the previous line of the input, for formats that split one error over two lines. */
   extract(line: string, before?: string): LineFacts | null;
 }
@@ -151,6 +153,7 @@ const RULES: LineRule[] = [
   {
     trigger: '(?:[xX]-(?:[mM][sS]|[cC]os|[aA]mz)-[A-Za-z-]+|[Ss]erver|[Dd]ate|[Aa]uthorization)\\s*:',
     hints: ['-ms-', '-Ms-', '-MS-', '-amz-', '-Amz-', '-AMZ-', '-cos-', '-Cos-', 'erver', 'ate', 'uthorization'],
+    broad: true,
     extract(line) {
       const m = HEADER_LINE.exec(line);
       if (!m) return null;
@@ -174,6 +177,7 @@ const RULES: LineRule[] = [
     // SAS start and expiry times in a URL: the clock-skew check compares them with the response time.
     trigger: '[?&]s[et]=\\d{4}-|q-sign-time=\\d',
     hints: ['se=', 'st=', 'q-sign-time='],
+    broad: true,
     extract(line) {
       const fields: Record<string, string> = {};
       // COS presigned URLs carry their validity window as q-sign-time=<start>;<end> (";" may be %3B).
@@ -230,6 +234,7 @@ const RULES: LineRule[] = [
     // AzCopy: "ERR: [P#0-T#0] UPLOADFAILED: /src/file : 403 : This request is not authorized…. When Staging block. X-Ms-Request-Id: …"
     trigger: ' : \\d{3} : ',
     hints: [' : '],
+    broad: true,
     extract(line) {
       const m = / : (\d{3}) : (?:\d{3} )?(.*?)(?:\.? When [^.]*\.?)?(?:\s+X-Ms-Request-Id:\s*(\S+))?\s*$/.exec(line);
       if (!m) return null;
@@ -460,6 +465,7 @@ const RULES: LineRule[] = [
     // JSON bodies, JS error objects and Python dicts: "code": "PathNotFound", code: 'BlobNotFound', 'code': 'NoSuchKey'
     trigger: `(?:[cC]ode|errorType|[mM]essage|errorMessage|value|[rR]equest_?[iI][dD]|[tT]race_?[iI][dD]|AuthenticationErrorDetail)["']?\\s*[:=]\\s*["']|[sS]tatus(?:_?[cC]ode)?["']?\\s*[:=]\\s*["']?\\d{3}\\b|name["']?\\s*:\\s*["']\\w+(?:Error|Exception)["']`,
     hints: ['ode', 'essage', 'value', 'equest', 'race', 'tatus', 'rrorType', 'name', 'ErrorDetail'],
+    broad: true,
     extract(line) {
       const text = line.includes('\\"') ? line.replace(/\\"/g, '"') : line;
       const code = KV_CODE.exec(text) ?? KV_NAME.exec(text);
@@ -484,12 +490,14 @@ const RULES: LineRule[] = [
   {
     trigger: '(?<=^|[\\s{(,;])(?:Code|ErrorCode|error|code|RequestId|Server-Request-ID|HTTP [Ss]tatus [Cc]ode|StatusCode|status)=["\\w]',
     hints: ['='],
+    broad: true,
     extract: equalsPairs,
   },
   {
     // "SlowDown: UnknownError", "InvalidRequest: Missing required header…", "NoSuchKeyException: null (Service: S3…)"
     trigger: '(?<=^|[\\s`\'"(>.])[A-Z][a-z]+[A-Z][A-Za-z0-9]+: \\S',
     hints: [': '],
+    broad: true,
     extract(line) {
       const m = CAMEL_LEAD.exec(line);
       if (!m) return null;
@@ -513,14 +521,25 @@ function escapeRegExp(text: string): string {
 
 const COMPILED = RULES.map((r) => ({
   hint: r.hints ? new RegExp(r.hints.map(escapeRegExp).join('|')) : null,
+  gated: !!r.hints && !r.broad,
   test: new RegExp(r.trigger),
   extract: r.extract,
 }));
 
+/** Every specific hint at once: most lines have none, and then no specific rule needs a look. */
+const SPECIFIC_HINTS = new RegExp(
+  RULES.filter((r) => r.hints && !r.broad)
+    .flatMap((r) => r.hints!)
+    .map(escapeRegExp)
+    .join('|'),
+);
+
 /** Everything the rules find in one line; `before` is the line before it, when known. */
 export function extractLine(line: string, before?: string): LineFacts[] {
   const found: LineFacts[] = [];
+  const specific = SPECIFIC_HINTS.test(line);
   for (const rule of COMPILED) {
+    if (rule.gated && !specific) continue;
     if (rule.hint && !rule.hint.test(line)) continue;
     if (!rule.test.test(line)) continue;
     const facts = rule.extract(line, before);

@@ -88,7 +88,8 @@ function linesForward(text: string, lineEnd: number, count: number, ceiling: num
  * Holds at most one chunk, one long line's window and one unfinished XML body.
  */
 export class RegionScanner {
-  #pending = '';
+  /** Bytes not yet read: the unfinished last line, or an XML body waiting for its end. */
+  #pending: Buffer = Buffer.alloc(0);
   /** Line number of the first line in #pending. */
   #line = 1;
   /** Bytes of input before #pending. */
@@ -101,21 +102,35 @@ export class RegionScanner {
     this.#onRegion = onRegion;
   }
 
-  push(chunk: Buffer | string): void {
-    this.#pending += typeof chunk === 'string' ? chunk : chunk.toString('latin1');
-    this.#scan(false);
+  /** A reused buffer where the leftover and the next chunk are joined: no allocation per chunk. */
+  #stage: Buffer = Buffer.alloc(0);
+
+  /** The next bytes of input. The scanner copies what it keeps, so the caller may reuse the buffer. */
+  push(chunk: Buffer): void {
+    if (this.#pending.length === 0) {
+      this.#scan(false, chunk.toString('latin1'));
+      return;
+    }
+    // One copy into a flat latin1 string; joining the leftover as bytes keeps V8 from flattening a 1 MiB string.
+    const size = this.#pending.length + chunk.length;
+    if (this.#stage.length < size) this.#stage = Buffer.allocUnsafe(Math.max(size, 2 * this.#stage.length));
+    this.#pending.copy(this.#stage, 0);
+    chunk.copy(this.#stage, this.#pending.length);
+    this.#scan(false, this.#stage.toString('latin1', 0, size));
   }
 
   end(): void {
-    this.#scan(true);
-    this.#pending = '';
+    this.#scan(true, this.#pending.toString('latin1'));
+    this.#pending = Buffer.alloc(0);
   }
 
-  #scan(final: boolean): void {
-    const text = this.#pending;
+  #scan(final: boolean, text: string): void {
     let limit = final ? text.length : text.lastIndexOf('\n') + 1;
     if (limit === 0 && text.length >= MAX_LINE_BYTES) limit = text.length;
-    if (limit === 0) return;
+    if (limit === 0) {
+      this.#pending = Buffer.from(text, 'latin1');
+      return;
+    }
 
     // The reader's state: everything before `pos` is done, and `line` is the number of the line at `pos`.
     const state = { pos: 0, line: this.#line, carry: -1 };
@@ -145,7 +160,7 @@ export class RegionScanner {
     const resume = state.carry >= 0 ? state.carry : state.pos;
     this.#line = state.line;
     this.#offset += resume;
-    this.#pending = text.slice(resume);
+    this.#pending = Buffer.from(text.slice(resume), 'latin1');
   }
 
   /** Reads every line from state.pos up to `to`, emitting a region for each, and an XML region where a body starts. */
