@@ -20,6 +20,8 @@ export const MAX_FINDINGS = 500;
 const QUERY_FALLBACK_BYTES = 64 * 1024;
 /** Plain forms of XML_CLOSE's closing tags: a chunk holding one may hold a whole body to parse. */
 const XML_CLOSE_HINTS = ['</Error', '&lt;/Error', '\\u003c/Error', '<\\/Error'];
+/** Signs that an XML body may not be flat (see FLAT_BODY in input/xml.ts). */
+const NOT_FLAT_HINTS = ['&', '<![CDATA[', '<!DOCTYPE', '<Error ', 'xmlns', '\\u003c', '<\\/'];
 /** Statements too loose to make a one-line input a report rather than a query. */
 const WEAK_SLOTS = new Set(['bare-code', 'camel-lead', 'lead-message']);
 /** Clue-only lines this close after an error's last fact count as its evidence. */
@@ -222,7 +224,9 @@ export class Diagnoser {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     if (this.#bytes < QUERY_FALLBACK_BYTES) this.#head += bytes.toString('latin1', 0, Math.min(bytes.length, QUERY_FALLBACK_BYTES - this.#bytes));
     this.#bytes += bytes.length;
-    if (!isXmlParserLoaded() && XML_CLOSE_HINTS.some((h) => bytes.includes(h))) await loadXmlParser();
+    // fast-xml-parser (about 30 ms to load) is needed only for bodies that are not flat: entities,
+    // CDATA, attributes, escaped wrapping. Flat bodies are read by a scan that gives the same fields.
+    if (!isXmlParserLoaded() && XML_CLOSE_HINTS.some((h) => bytes.includes(h)) && NOT_FLAT_HINTS.some((h) => bytes.includes(h))) await loadXmlParser();
     this.#scanner.push(bytes);
   }
 

@@ -123,26 +123,32 @@ interface FuzzyItem {
 }
 
 let fuseModule: Promise<typeof import('fuse.js')> | undefined;
-const fuzzyIndexes = new WeakMap<CatalogSet, { codes: Fuse<FuzzyItem>; messages: Fuse<FuzzyItem> }>();
+const fuzzyIndexes = new WeakMap<CatalogSet, Partial<Record<'codes' | 'messages', Fuse<FuzzyItem>>>>();
 
-/** fuse.js is loaded and its indexes built only when the exact paths have failed. */
-async function fuzzyIndex(set: CatalogSet) {
-  const cached = fuzzyIndexes.get(set);
-  if (cached) return cached;
+/**
+ * fuse.js is loaded, and the one index a query needs (codes, or messages for text) built, only
+ * when the exact paths have failed.
+ */
+async function fuzzyIndex(set: CatalogSet, kind: 'codes' | 'messages'): Promise<Fuse<FuzzyItem>> {
+  const cached = fuzzyIndexes.get(set) ?? {};
+  fuzzyIndexes.set(set, cached);
+  const built = cached[kind];
+  if (built) return built;
   const { default: FuseClass } = await (fuseModule ??= import('fuse.js'));
-  const codes: FuzzyItem[] = [];
-  const messages: FuzzyItem[] = [];
+  const items: FuzzyItem[] = [];
   for (const ref of set.refs()) {
     if (ref.catalog.generic) continue;
-    for (const name of [ref.entry.code, ...(ref.entry.aliases ?? [])]) codes.push({ key: normalizeCode(name), name, ref });
-    for (const message of [ref.entry.message, ...(ref.entry.otherMessages ?? [])]) {
-      if (message) messages.push({ key: normalizeMessage(message), name: ref.entry.code, ref });
+    if (kind === 'codes') {
+      for (const name of [ref.entry.code, ...(ref.entry.aliases ?? [])]) items.push({ key: normalizeCode(name), name, ref });
+    } else {
+      for (const message of [ref.entry.message, ...(ref.entry.otherMessages ?? [])]) {
+        if (message) items.push({ key: normalizeMessage(message), name: ref.entry.code, ref });
+      }
     }
   }
-  const options = { keys: ['key'], includeScore: true, ignoreLocation: true, threshold: FUSE_THRESHOLD };
-  const built = { codes: new FuseClass(codes, options), messages: new FuseClass(messages, options) };
-  fuzzyIndexes.set(set, built);
-  return built;
+  const index = new FuseClass(items, { keys: ['key'], includeScore: true, ignoreLocation: true, threshold: FUSE_THRESHOLD });
+  cached[kind] = index;
+  return index;
 }
 
 /** Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of neighbours each cost 1. */
@@ -181,11 +187,11 @@ function score(needle: string, key: string, isText: boolean): number {
 
 /** Typo-tolerant search over codes (and, for text with spaces, messages). */
 export async function findFuzzy(set: CatalogSet, query: string, provider?: string): Promise<LookupResult> {
-  const index = await fuzzyIndex(set);
   const isText = /\s/.test(query.trim());
+  const index = await fuzzyIndex(set, isText ? 'messages' : 'codes');
   const needle = isText ? normalizeMessage(query) : normalizeCode(query);
   // fuse.js works in 32-character windows: a long needle costs time and finds nothing more.
-  const hits = (isText ? index.messages : index.codes).search(needle.slice(0, 64), { limit: 30 });
+  const hits = index.search(needle.slice(0, 64), { limit: 30 });
   const scored = hits
     .filter((h) => !provider || h.item.ref.catalog.provider === provider)
     .map((h) => ({ item: h.item, score: score(needle, h.item.key, isText) }))
