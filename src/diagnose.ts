@@ -3,7 +3,7 @@ import { checkClock } from './input/clock.js';
 import { extractLine, syntheticStatus, type LineFacts } from './input/lines.js';
 import { decideProvider, findEvidence, requestIdEvidence } from './input/provider.js';
 import { RegionScanner, type Region } from './input/stream.js';
-import { isXmlParserLoaded, loadXmlParser, parseErrorXml, XML_CLOSE } from './input/xml.js';
+import { isXmlParserLoaded, loadXmlParser, mayNeedXmlParser, parseErrorXml, XML_CLOSE } from './input/xml.js';
 import { findByMessage, findByName, findByStatus, lookupQuery, toMatch } from './match.js';
 import type { ErrorFacts, Evidence, Finding, InputKind, Match, Report } from './types.js';
 
@@ -18,10 +18,6 @@ const MAX_GAP_LINES = 40;
 export const MAX_FINDINGS = 500;
 /** Inputs up to this size with no recognisable error report are looked up as a whole, as a query. */
 const QUERY_FALLBACK_BYTES = 64 * 1024;
-/** Plain forms of XML_CLOSE's closing tags: a chunk holding one may hold a whole body to parse. */
-const XML_CLOSE_HINTS = ['</Error', '&lt;/Error', '\\u003c/Error', '<\\/Error'];
-/** Signs that an XML body may not be flat (see FLAT_BODY in input/xml.ts). */
-const NOT_FLAT_HINTS = ['&', '<![CDATA[', '<!DOCTYPE', '<Error ', 'xmlns', '\\u003c', '<\\/'];
 /** Statements too loose to make a one-line input a report rather than a query. */
 const WEAK_SLOTS = new Set(['bare-code', 'camel-lead', 'lead-message']);
 /** Clue-only lines this close after an error's last fact count as its evidence. */
@@ -141,14 +137,14 @@ function addFacts(g: Group, f: LineFacts, line: number, canonical: (code: string
     }
   }
   if (f.status && facts.status === null) facts.status = f.status;
-  if (f.requestId && facts.requestId === null && f.slot === 'xml') setRequestId(facts, f.requestId);
+  // A request ID the line names outright comes before one found in a message's Azure suffix.
+  if (f.requestId && facts.requestId === null) setRequestId(facts, f.requestId);
   if (f.message && (facts.message === null || f.slot === 'xml')) {
     const split = splitMessageSuffix(f.message);
     if (split.message) facts.message = split.message;
     if (split.requestId && facts.requestId === null) setRequestId(facts, split.requestId);
     if (split.time && !Object.hasOwn(facts.fields, 'Time')) facts.fields.Time = split.time;
   }
-  if (f.requestId && facts.requestId === null) setRequestId(facts, f.requestId);
   if (f.fields) {
     for (const [k, v] of Object.entries(f.fields)) if (v && !Object.hasOwn(facts.fields, k)) facts.fields[k] = v;
   }
@@ -224,9 +220,7 @@ export class Diagnoser {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     if (this.#bytes < QUERY_FALLBACK_BYTES) this.#head += bytes.toString('latin1', 0, Math.min(bytes.length, QUERY_FALLBACK_BYTES - this.#bytes));
     this.#bytes += bytes.length;
-    // fast-xml-parser (about 30 ms to load) is needed only for bodies that are not flat: entities,
-    // CDATA, attributes, escaped wrapping. Flat bodies are read by a scan that gives the same fields.
-    if (!isXmlParserLoaded() && XML_CLOSE_HINTS.some((h) => bytes.includes(h)) && NOT_FLAT_HINTS.some((h) => bytes.includes(h))) await loadXmlParser();
+    if (!isXmlParserLoaded() && mayNeedXmlParser(bytes)) await loadXmlParser();
     this.#scanner.push(bytes);
   }
 

@@ -3,6 +3,19 @@ import type { XMLParser } from 'fast-xml-parser';
 /** The closing tag of an error body, plain or escaped (HTML, JSON \u003c, JSON \/). */
 export const XML_CLOSE = /<\/Error\s*>|&lt;\/Error&gt;|\\u003c\/Error\\u003e|<\\\/Error>/;
 
+/** Plain forms of XML_CLOSE's tags, and signs that a body may not be flat (see FLAT_BODY). */
+const CLOSE_HINTS = ['</Error', '&lt;/Error', '\\u003c/Error', '<\\/Error'];
+const NOT_FLAT_HINTS = ['&', '<![CDATA[', '<!DOCTYPE', '<Error ', 'xmlns', '\\u003c', '<\\/'];
+
+/**
+ * Whether these bytes may hold a body only fast-xml-parser reads right: one with entities,
+ * CDATA, attributes or escaped wrapping. The parser costs about 30 ms to load; flat bodies are
+ * read by a scan that gives the same fields.
+ */
+export function mayNeedXmlParser(bytes: Buffer): boolean {
+  return CLOSE_HINTS.some((h) => bytes.includes(h)) && NOT_FLAT_HINTS.some((h) => bytes.includes(h));
+}
+
 /** The most of an error body errlookup reads; real error bodies are well under 4 KiB. */
 export const MAX_XML_BYTES = 64 * 1024;
 
