@@ -152,20 +152,25 @@ function openInput(io: CliEnv, file: string | undefined): AsyncIterable<Buffer |
 }
 
 /**
- * A file's bytes in chunks read into one reused buffer: no allocation per chunk, so memory stays
- * flat however large the file. Each chunk is valid until the next is requested, and the
- * diagnoser copies what it keeps.
+ * A file's bytes in chunks, read into two buffers in turn: while the diagnoser works on one, the
+ * next read fills the other. No allocation per chunk, so memory stays flat however large the
+ * file. A chunk is valid until the next one is requested; the diagnoser copies what it keeps.
  */
 async function* readFileChunks(file: string): AsyncIterable<Buffer> {
   const handle = await open(file, 'r');
+  const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)] as const;
+  let turn = 0;
+  let next = handle.read(buffers[0], 0, CHUNK_BYTES, null);
   try {
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      const { bytesRead, buffer } = await next;
       if (bytesRead === 0) return;
+      turn ^= 1;
+      next = handle.read(turn === 0 ? buffers[0] : buffers[1], 0, CHUNK_BYTES, null);
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
+    await next.catch(() => undefined);
     await handle.close();
   }
 }
