@@ -319,4 +319,15 @@ describe('review follow-ups', () => {
     expect(findings[0]!.input.provider).toBe('tencent-cos');
     expect(findings[0]!.clock?.detail).toContain('q-sign-time');
   });
+
+  it('reads s3cmd\'s "S3 error: 403 (Code): message"', async () => {
+    const { findings } = await diagnose('ERROR: S3 error: 403 (SignatureDoesNotMatch): The request signature we calculated does not match the signature you provided. Check your key and signing method.');
+    expect(findings[0]!.input).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });
+  });
+
+  it('takes a 16-character upper-case request ID as S3 evidence (rclone / Go v1)', async () => {
+    const { findings } = await diagnose('Failed to copy: AccessDenied: Access Denied\n\tstatus code: 403, request id: 8XKQ2T1Q7E0R6ZXJ, host id: abc=');
+    expect(findings[0]!.input).toMatchObject({ provider: 'aws-s3', code: 'AccessDenied', status: 403, requestId: '8XKQ2T1Q7E0R6ZXJ' });
+    expect(findings[0]!.matches.map((m) => m.provider)).toEqual(['aws-s3']);
+  });
 });

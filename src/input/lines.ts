@@ -402,11 +402,15 @@ const RULES: LineRule[] = [
   },
   {
     // Ruby azure-core: "Azure::Core::Http::HTTPError: LeaseIdMissing (412): There is currently a lease on the blob…"
-    trigger: '[A-Z]\\w+ \\(\\d{3}\\): ',
+    // s3cmd: "ERROR: S3 error: 403 (SignatureDoesNotMatch): The request signature we calculated…"
+    trigger: '[A-Z]\\w+ \\(\\d{3}\\): |\\d{3} \\([A-Z]\\w+\\): ',
     hints: ['): '],
     extract(line) {
-      const m = /\b([A-Z]\w+) \((\d{3})\): (.*)$/.exec(line);
-      return m ? { slot: 'sdk-ruby', kind: 'sdk', code: m[1]!, status: Number(m[2]), message: m[3]!.replace(/>,.*$/, '').trim() } : null;
+      const codeFirst = /\b([A-Z]\w+) \((\d{3})\): (.*)$/.exec(line);
+      const statusFirst = /\b(\d{3}) \(([A-Z]\w+)\): (.*)$/.exec(line);
+      const [code, status, message] = codeFirst ? [codeFirst[1]!, codeFirst[2]!, codeFirst[3]!] : statusFirst ? [statusFirst[2]!, statusFirst[1]!, statusFirst[3]!] : [];
+      if (!code) return null;
+      return { slot: 'sdk-ruby', kind: 'sdk', code, status: Number(status), message: message!.replace(/>,.*$/, '').trim(), starts: true };
     },
   },
   {

@@ -50,7 +50,8 @@ export function findEvidence(line: string): Evidence[] {
 }
 
 const AZURE_REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const S3_REQUEST_ID = /^[0-9A-F]{16}$/;
+// S3 request IDs are 16 upper-case letters and digits (older ones were hex only).
+const S3_REQUEST_ID = /^(?=.*\d)[0-9A-Z]{16}$/;
 const COS_REQUEST_ID = /^[A-Za-z0-9+/]{24,}={0,2}$/;
 
 /**
@@ -60,7 +61,7 @@ const COS_REQUEST_ID = /^[A-Za-z0-9+/]{24,}={0,2}$/;
 export function requestIdEvidence(requestId: string): Evidence | null {
   const id = requestId.trim();
   if (AZURE_REQUEST_ID.test(id)) return { provider: 'azure-blob', reason: 'GUID request ID', weight: WEIGHT.requestId };
-  if (S3_REQUEST_ID.test(id)) return { provider: 'aws-s3', reason: '16-hex-digit request ID', weight: WEIGHT.requestId };
+  if (S3_REQUEST_ID.test(id)) return { provider: 'aws-s3', reason: '16-character request ID', weight: WEIGHT.requestId };
   if (COS_REQUEST_ID.test(id)) {
     const decoded = Buffer.from(id, 'base64').toString('latin1');
     if (/^[0-9a-f]+_[0-9a-f]+_/.test(decoded)) return { provider: 'tencent-cos', reason: 'base64 request ID', weight: WEIGHT.requestId + 2 };
