@@ -19,7 +19,9 @@ export const MAX_FINDINGS = 500;
 /** Inputs up to this size with no recognisable error report are looked up as a whole, as a query. */
 const QUERY_FALLBACK_BYTES = 64 * 1024;
 /** Statements too loose to make a one-line input a report rather than a query. */
-const WEAK_SLOTS = new Set(['bare-code', 'camel-lead', 'lead-message']);
+const WEAK_SLOTS = new Set(['bare-code', 'camel-lead', 'lead-message', 'code-word']);
+/** Loose statements that repeat what a report already says: a second one never starts a new error. */
+const ECHO_SLOTS = new Set(['lead-message', 'code-word']);
 /** Clue-only lines this close after an error's last fact count as its evidence. */
 const EVIDENCE_REACH_LINES = 2;
 /** Longer than any provider message: such text is not a query. */
@@ -91,7 +93,7 @@ function conflicts(g: Group, f: LineFacts, line: number, canonical: (code: strin
   // A marker (Traceback, "===== RESPONSE ERROR") opens a report; a second opening statement starts the next one.
   if (f.starts && hasError(g) && (f.slot === 'start' || g.started)) return true;
   const sameBodyAgain = f.slot === 'xml' && g.partialXml && !!f.code && !!facts.code && normalizeCode(f.code) === normalizeCode(facts.code);
-  if (hasPayload(f) && !sameBodyAgain && f.slot !== 'lead-message' && slotKeys(f).some((k) => g.slots.has(k))) return true;
+  if (hasPayload(f) && !sameBodyAgain && !ECHO_SLOTS.has(f.slot) && slotKeys(f).some((k) => g.slots.has(k))) return true;
   if (f.code && facts.code && !facts.synthetic && syntheticStatus(f.code) === null) {
     const strong = !f.weakCode || canonical(f.code) !== null;
     if (strong && g.codeStrong && normalizeCode(f.code) !== normalizeCode(facts.code)) return true;
@@ -237,8 +239,12 @@ export class Diagnoser {
     }
     if (this.#bytes <= QUERY_FALLBACK_BYTES && [...this.#aggregates.values()].every((a) => a.weakOnly)) {
       const text = Buffer.from(this.#head, 'latin1').toString('utf8').trim();
-      // One line with no error report in it (a code, a status, a message) is a query typed or piped by hand.
-      if (text.length > 0 && text.length <= MAX_QUERY_CHARS && !text.includes('\n')) return lookupReport(this.#set, text, this.#options);
+      // One line with no error report in it (a code, a status, a message) is a query typed or piped by
+      // hand; if the lookup finds nothing, what the line's loose forms named still stands.
+      if (text.length > 0 && text.length <= MAX_QUERY_CHARS && !text.includes('\n')) {
+        const looked = await lookupReport(this.#set, text, this.#options);
+        if (looked.findings.some((f) => f.matches.length > 0) || findings.length === 0) return looked;
+      }
     }
     if (this.#dropped > 0 && findings.length > 0) {
       findings[findings.length - 1]!.notes.push(`${this.#dropped} further occurrences of other errors were counted but not listed (more than ${MAX_FINDINGS} distinct errors)`);
@@ -276,6 +282,10 @@ export class Diagnoser {
       return this.#vet({ ...rest, fields: { ...f.fields, Reason: message } });
     }
     if (f.reasonOnly) return [];
+    if (f.codeWords && f.code) {
+      const known = f.code.split(' ').find((w) => this.#set.byCode.has(normalizeCode(w)));
+      return known ? [{ ...f, code: known, codeWords: false }] : [];
+    }
     if (!f.weakCode || !f.code || this.#canonical(f.code) !== null) return [f];
     if (f.slot === 'bare-code') return [];
     const { code: _dropped, weakCode: _weak, ...rest } = f;

@@ -21,6 +21,8 @@ export interface LineFacts {
   partial?: boolean;
   /** The line is only a status and its words: it counts only if the words are the standard reason phrase. */
   reasonOnly?: boolean;
+  /** `code` holds several space-separated candidate words; the first the catalog knows is the code. */
+  codeWords?: boolean;
   /** The format itself names a provider family: an SDK only one provider ships. */
   evidence?: 'azure' | 'aws' | 'cos';
 }
@@ -496,6 +498,16 @@ const RULES: LineRule[] = [
     hints: ['='],
     broad: true,
     extract: equalsPairs,
+  },
+  {
+    // A code named anywhere on an error line: "S3 Error: NoSuchBucket, The specified bucket does not exist".
+    // Each CamelCase word is a candidate; the diagnoser keeps the first the catalog knows.
+    trigger: '[A-Z][a-z]+[A-Z][A-Za-z0-9]+',
+    hints: ['rror', 'RROR', 'xception', 'ailed', 'AILED'],
+    extract(line) {
+      const words = line.match(/\b[A-Z][a-z]+[A-Z][A-Za-z0-9]+\b/g) ?? [];
+      return words.length > 0 ? { slot: 'code-word', kind: 'text', code: words.slice(0, 8).join(' '), weakCode: true, codeWords: true } : null;
+    },
   },
   {
     // "SlowDown: UnknownError", "InvalidRequest: Missing required header…", "NoSuchKeyException: null (Service: S3…)"

@@ -31,7 +31,7 @@ const CLUES: Clue[] = [
   { provider: 'azure-blob', pattern: /RequestId:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\\n|\s)+Time:\d{4}-/i, reason: 'RequestId/Time message suffix', weight: WEIGHT.body },
   { provider: 'tencent-cos', pattern: /<TraceId>|\b[Tt]race_?[Ii]d["']?\s*[:=]/, reason: 'TraceId in the error', weight: WEIGHT.body },
   { provider: 'aws-s3', pattern: /<HostId>/, reason: 'HostId in the body', weight: WEIGHT.body },
-  { provider: 'azure-blob', pattern: /\b(?:azure\.core\.exceptions|azure\.storage|Azure\.RequestFailedException|RequestFailedException|BlobStorageException|DataLakeStorageException|com\.azure\.storage|azblob|azcore|azure-storage-blob|AzCopy|@azure\/storage|StorageErrorCode|BlobErrorCode)\b/, reason: 'Azure SDK or AzCopy', weight: WEIGHT.sdk },
+  { provider: 'azure-blob', pattern: /\b(?:azure\.core\.exceptions|azure\.storage|Microsoft\.Azure\.Storage|Microsoft\.WindowsAzure\.Storage|Azure\.Storage|Azure\.RequestFailedException|RequestFailedException|BlobStorageException|DataLakeStorageException|com\.azure\.storage|azblob|azcore|azure-storage-blob|AzCopy|@azure\/storage|StorageErrorCode|BlobErrorCode)\b/, reason: 'Azure SDK or AzCopy', weight: WEIGHT.sdk },
   { provider: 'tencent-cos', pattern: /\b(?:qcloud_cos|CosServiceError|CosServiceException|CosServerException|CosClientError|COSXML|cos-go-sdk|cos-js-sdk|cos-nodejs-sdk|cos-java-sdk|cos-php-sdk|coscmd|tencentyun|Qcloud\\Cos|com\.qcloud\.cos|com\.tencent\.qcloud)\b/, reason: 'COS SDK', weight: WEIGHT.sdk },
   { provider: 'aws-s3', pattern: /\b(?:botocore|boto3|AmazonS3Exception|S3Exception|aws-sdk|@aws-sdk|Service: Amazon S3|Service: S3|aws-cli|Aws\\S3)\b/, reason: 'AWS SDK', weight: WEIGHT.sdk },
 ];
