@@ -107,6 +107,12 @@ describe('errlookup on stdin and --file', () => {
     expect((await expectJson(['--file', '-'], 0, xmlBody)).findings[0]!.input.code).toBe('NoSuchKey');
   });
 
+  it('heads a log with several errors with how many there are', async () => {
+    const log = `${curlHead}\n\n\n${xmlBody}\n\n\n${xmlBody.replace('4442587FB7D0A2F9', '5553698AC8E1B3A0')}\n`;
+    const { stdout } = await expectCli([], 0, log);
+    expect(stdout.split('\n')[0]).toBe('2 distinct errors, 3 occurrences in all, in order of first appearance:');
+  });
+
   it('treats a multi-line argument as a report', async () => {
     const doc = await expectJson([curlHead], 0);
     expect(doc.findings[0]!.input.code).toBe('BlobNotFound');

@@ -91,6 +91,12 @@ function isQuery(f: Finding): boolean {
 export function renderHuman(report: Report, options: HumanOptions): string {
   const c = new Chalk({ level: options.colorLevel });
   const blocks: string[] = [];
+  const read = report.findings.filter((f) => !isQuery(f));
+  if (read.length > 1) {
+    // A log: say up front how much there is, as errors counted by kind.
+    const total = read.reduce((sum, f) => sum + f.count, 0);
+    blocks.push(c.bold(`${read.length} distinct errors, ${total} occurrences in all, in order of first appearance:`));
+  }
   for (const f of report.findings) {
     const lines: string[] = [];
     const query = isQuery(f);
