@@ -1,4 +1,4 @@
-import { normalizeCode, type CatalogSet } from './catalog.js';
+import { normalizeCode, normalizeMessage, type CatalogSet } from './catalog.js';
 import { checkClock } from './input/clock.js';
 import { extractLine, syntheticStatus, type LineFacts } from './input/lines.js';
 import { decideProvider, findEvidence, requestIdEvidence } from './input/provider.js';
@@ -19,7 +19,9 @@ export const MAX_FINDINGS = 500;
 /** Inputs up to this size with no recognisable error report are looked up as a whole, as a query. */
 const QUERY_FALLBACK_BYTES = 64 * 1024;
 /** Statements too loose to make a one-line input a report rather than a query. */
-const WEAK_SLOTS = new Set(['bare-code', 'camel-lead', 'lead-message', 'code-word']);
+const WEAK_SLOTS = new Set(['bare-code', 'camel-lead', 'lead-message', 'code-word', 'tail-message']);
+/** Words that make a line an error line, for messages found at its end. */
+const ERROR_WORDS = /rror|RROR|ailed|AILED|xception|[Dd]enied/;
 /** Loose statements that repeat what a report already says: a second one never starts a new error. */
 const ECHO_SLOTS = new Set(['lead-message', 'code-word']);
 /** Clue-only lines this close after an error's last fact count as its evidence. */
@@ -256,6 +258,10 @@ export class Diagnoser {
     const lineFacts = (region.isXml ? [xmlFacts(region.text)].filter((f): f is LineFacts => f !== null) : extractLine(region.text, region.before)).flatMap((f) =>
       this.#vet(f),
     );
+    if (lineFacts.length === 0 && !region.isXml) {
+      const tail = this.#tailMessage(region.text);
+      if (tail) lineFacts.push(tail);
+    }
     // Clues count for the error being assembled, and for the document as a whole while its first MiB is read.
     const inReach = this.#group !== null && region.line - this.#group.lastLine <= EVIDENCE_REACH_LINES;
     const evidence = inReach || region.thorough !== false || lineFacts.length > 0 ? findEvidence(region.text) : [];
@@ -271,6 +277,21 @@ export class Diagnoser {
     if (this.#group && evidence.length > 0 && region.line - this.#group.lastLine <= EVIDENCE_REACH_LINES) {
       this.#group.facts.evidence.push(...evidence);
     }
+  }
+
+  /**
+   * An error line that ends with a provider's exact message ("mc: <ERROR> Unable to list folder.
+   * Access Denied."): the message is the report, found by the catalog's message index.
+   */
+  #tailMessage(text: string): LineFacts | null {
+    if (!ERROR_WORDS.test(text)) return null;
+    const parts = text.trim().split(/(?<=[.!:])\s+/);
+    for (const n of [1, 2]) {
+      if (parts.length <= n) break;
+      const candidate = parts.slice(-n).join(' ');
+      if (candidate.length >= 8 && this.#set.byMessage.has(normalizeMessage(candidate))) return { slot: 'tail-message', kind: 'text', message: candidate };
+    }
+    return null;
   }
 
   /** A loose code candidate the catalog does not know is no code at all; a fact that was only that candidate is dropped. */
@@ -298,8 +319,10 @@ export class Diagnoser {
     const g = this.#group;
     this.#group = null;
     if (!g) return;
-    // A provider's message with no code or status (Azure's text with its RequestId/Time suffix) is still an error report.
-    if (!hasError(g) && !(g.facts.message && g.facts.requestId && findByMessage(this.#set, g.facts.message))) return;
+    // A provider's message with no code or status (Azure's text with its RequestId/Time suffix, or
+    // closing an error line) is still an error report.
+    const knownMessage = g.facts.message !== null && (g.facts.requestId !== null || g.slots.has('tail-message')) && findByMessage(this.#set, g.facts.message) !== null;
+    if (!hasError(g) && !knownMessage) return;
     const held = this.#held;
     if (held && held.facts.requestId !== null && held.facts.requestId === g.facts.requestId && g.firstLine - held.lastLine <= MAX_GAP_LINES) {
       mergeGroups(held, g);

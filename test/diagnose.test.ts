@@ -330,4 +330,17 @@ describe('review follow-ups', () => {
     expect(findings[0]!.input).toMatchObject({ provider: 'aws-s3', code: 'AccessDenied', status: 403, requestId: '8XKQ2T1Q7E0R6ZXJ' });
     expect(findings[0]!.matches.map((m) => m.provider)).toEqual(['aws-s3']);
   });
+
+  it.each([
+    ['mc: <ERROR> Unable to list folder. Access Denied.', 'AccessDenied'],
+    ['ERROR: upload failed: The specified container does not exist.', 'ContainerNotFound'],
+  ])('finds the provider message that ends an error line: %s', async (line, code) => {
+    const { findings } = await diagnose(line);
+    expect(findings[0]!.matches.map((m) => m.code)).toContain(code);
+  });
+
+  it('does not take a database "Access denied for user" line for a storage error', async () => {
+    const { findings } = await diagnose("ERROR 1045 (28000): Access denied for user 'root'@'localhost' (using password: YES)\nsecond line\n");
+    expect(findings).toEqual([]);
+  });
 });
