@@ -132,7 +132,9 @@ function addFacts(g: Group, f: LineFacts, line: number, canonical: (code: string
       // A loose candidate (a class name, a `code: '…'` pair) counts only if the catalog knows it.
       const strong = !f.weakCode;
       const known = strong ? null : canonical(f.code);
-      const replace = facts.code === null || facts.synthetic || (!g.codeStrong && strong);
+      // An SDK that said "no code" (a bare 403) is contradicted only by a real code, not by a loose one
+      // (Hadoop's java.nio.file.AccessDeniedException around a body-less S3 HEAD).
+      const replace = (facts.code === null && !facts.synthetic) || ((facts.synthetic || !g.codeStrong) && strong);
       if (replace && (strong || known !== null)) {
         facts.code = known ?? f.code.trim();
         facts.synthetic = false;
@@ -209,6 +211,8 @@ export class Diagnoser {
   #held: Group | null = null;
   /** The catalog's spelling of a code, or null when no catalog has it. */
   readonly #canonical = (code: string): string | null => findByName(this.#set, code)?.refs[0]?.entry.code ?? null;
+  /** Clues of the last few lines read, for an error that starts right after them. */
+  readonly #recent: { line: number; evidence: Evidence[] }[] = [];
   #head = '';
   #bytes = 0;
   #dropped = 0;
@@ -270,8 +274,16 @@ export class Diagnoser {
     const group = this.#group;
     if (group && lineFacts.some((f) => conflicts(group, f, region.line, this.#canonical))) this.#flush();
     for (const f of lineFacts) {
-      this.#group ??= newGroup(region.line);
+      if (!this.#group) {
+        this.#group = newGroup(region.line);
+        // The request line just before a response names who answered it ("HEAD https://bucket.s3.amazonaws.com/…").
+        for (const r of this.#recent) if (region.line - r.line <= EVIDENCE_REACH_LINES) this.#group.facts.evidence.push(...r.evidence);
+      }
       addFacts(this.#group, f, region.line, this.#canonical);
+    }
+    if (evidence.length > 0) {
+      this.#recent.push({ line: region.line, evidence });
+      if (this.#recent.length > EVIDENCE_REACH_LINES) this.#recent.shift();
     }
     // Clues on the lines right around an error belong to it (a curl command, its headers); farther ones only to the document.
     if (this.#group && evidence.length > 0 && region.line - this.#group.lastLine <= EVIDENCE_REACH_LINES) {

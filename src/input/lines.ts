@@ -293,11 +293,11 @@ const RULES: LineRule[] = [
     // Many HTTP clients: "unexpected status 409", "HTTP status code=404", "HTTP Response Code: 404", "(HTTP 412)",
     // "returned an error: (503)", "Client error: 403", "StatusCodeError: 403 - ", "CosServerException: 403 - Forbidden",
     // "HTTP response code: 503", wget's "awaiting response... 409 …" and "ERROR 409: …", python logging '"HEAD /k HTTP/1.1" 404 0'
-    trigger: '(?:unexpected status|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:|\\(HTTP \\d{3}\\)|returned an error: \\(\\d{3}\\)|(?:Client|Server) error: \\d{3}|(?:Error|Exception): \\d{3} - |awaiting response\\.\\.\\. \\d{3}|ERROR \\d{3}: |HTTP/1\\.[01]" \\d{3} )',
+    trigger: '(?:unexpected status|with status code \\d{3}|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:|\\(HTTP \\d{3}\\)|returned an error: \\(\\d{3}\\)|(?:Client|Server) error: \\d{3}|(?:Error|Exception): \\d{3} - |awaiting response\\.\\.\\. \\d{3}|ERROR \\d{3}: |HTTP/1\\.[01]" \\d{3} )',
     hints: ['tatus', 'HTTP', 'error:', 'Error:', 'Exception:', 'awaiting', 'ERROR'],
     extract(line) {
       const m =
-        /(?:unexpected status|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:|returned an error:|(?:Client|Server) error:|(?:Error|Exception):|awaiting response\.\.\.|ERROR|HTTP\/1\.[01]")\s*\(?(\d{3})\)?(?: - | |: |\b)(.*)$/.exec(line) ??
+        /(?:unexpected status|with status code|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:|returned an error:|(?:Client|Server) error:|(?:Error|Exception):|awaiting response\.\.\.|ERROR|HTTP\/1\.[01]")\s*\(?(\d{3})\)?(?: - | |: |\b)(.*)$/.exec(line) ??
         /\(HTTP (\d{3})\)()/.exec(line);
       if (!m) return null;
       const status = Number(m[1]);
@@ -313,7 +313,8 @@ const RULES: LineRule[] = [
     hints: ['Status Code', 'Error Code'],
     extract(line) {
       const status = /Status Code: (\d{3})/.exec(line);
-      const code = /Error Code: ([A-Za-z][\w ]*?)\s*(?:[;,)]|$)/.exec(line);
+      // S3A and other Hadoop clients write "Error Code: 403 Forbidden" when the response had no body.
+      const code = /Error Code: ([A-Za-z][\w ]*?|\d{3})(?: [A-Z][a-z ]*)?\s*(?:[;,)]|$)/.exec(line);
       const requestId = /Request ID: ([^;,)\s]+)/.exec(line);
       const fields: Record<string, string> = {};
       const hostId = /Extended Request ID: ([^;,)\s]+)/.exec(line);
@@ -388,6 +389,24 @@ const RULES: LineRule[] = [
       const status = /resulted in a `(\d{3})/.exec(line);
       const code = /(\w+) \((?:client|server)\): (.*?)(?: - |$)/.exec(line);
       return { slot: 'sdk-php', kind: 'sdk', status: status ? Number(status[1]) : undefined, code: code?.[1], message: code?.[2]?.trim() || undefined };
+    },
+  },
+  {
+    // Hadoop ABFS: 'Operation failed: "This request is not authorized…", 403, GET, https://…, AuthorizationPermissionMismatch, "…"'
+    trigger: 'Operation failed: "',
+    hints: ['Operation failed: "'],
+    extract(line) {
+      const m = /Operation failed: "(.*?)", (\d{3}), [A-Z]+, \S+?(?:, ([A-Z]\w+), ")?(?:$|, )/.exec(line);
+      return m ? { slot: 'sdk-abfs', kind: 'sdk', status: Number(m[2]), message: m[1]!, code: m[3], evidence: 'azure', starts: true } : null;
+    },
+  },
+  {
+    // AWS SDK for .NET, body-less: "Error making request with Error Code Forbidden and Http Status Code Forbidden."
+    trigger: 'Error Code \\w+ and Http Status Code',
+    hints: ['and Http Status Code'],
+    extract(line) {
+      const m = /Error Code (\w+) and Http Status Code (\w+)/.exec(line);
+      return m ? { slot: 'sdk-dotnet-aws', kind: 'sdk', code: m[1]!, evidence: 'aws', starts: true } : null;
     },
   },
   {

@@ -32,12 +32,12 @@ const CLUES: Clue[] = [
   { provider: 'tencent-cos', pattern: /<TraceId>|\b[Tt]race_?[Ii]d["']?\s*[:=]/, reason: 'TraceId in the error', weight: WEIGHT.body },
   { provider: 'aws-s3', pattern: /<HostId>/, reason: 'HostId in the body', weight: WEIGHT.body },
   { provider: 'azure-blob', pattern: /\b(?:azure\.core\.exceptions|azure\.storage|Microsoft\.Azure\.Storage|Microsoft\.WindowsAzure\.Storage|Azure\.Storage|Azure\.RequestFailedException|RequestFailedException|BlobStorageException|DataLakeStorageException|com\.azure\.storage|azblob|azcore|azure-storage-blob|AzCopy|@azure\/storage|StorageErrorCode|BlobErrorCode)\b/, reason: 'Azure SDK or AzCopy', weight: WEIGHT.sdk },
-  { provider: 'tencent-cos', pattern: /\b(?:qcloud_cos|CosServiceError|CosServiceException|CosServerException|CosClientError|COSXML|cos-go-sdk|cos-js-sdk|cos-nodejs-sdk|cos-java-sdk|cos-php-sdk|coscmd|tencentyun|Qcloud\\Cos|com\.qcloud\.cos|com\.tencent\.qcloud)\b/, reason: 'COS SDK', weight: WEIGHT.sdk },
-  { provider: 'aws-s3', pattern: /\b(?:botocore|boto3|AmazonS3Exception|S3Exception|aws-sdk|@aws-sdk|Service: Amazon S3|Service: S3|aws-cli|Aws\\S3)\b/, reason: 'AWS SDK', weight: WEIGHT.sdk },
+  { provider: 'tencent-cos', pattern: /\b(?:qcloud_cos|CosServiceError|CosServiceException|CosServerException|CosClientError|COSXML|cos-go-sdk|cos-js-sdk|cos-nodejs-sdk|cos-java-sdk|cos-php-sdk|coscmd|tencentyun|tcyun|Qcloud\\Cos|com\.qcloud\.cos|com\.tencent\.qcloud)\b/, reason: 'COS SDK', weight: WEIGHT.sdk },
+  { provider: 'aws-s3', pattern: /\b(?:botocore|boto3|s3cmd|AmazonS3Exception|S3Exception|aws-sdk|@aws-sdk|Service: Amazon S3|Service: S3|aws-cli|Aws\\S3)\b/, reason: 'AWS SDK', weight: WEIGHT.sdk },
 ];
 
 /** A cheap first test: a line without any of these words holds no clue. */
-const CLUE_HINT = /core\.|myqcloud|tencentcos|amazonaws|[xX]-(?:[mM][sS]|[aA]mz|[cC]os)-|Windows-Azure|tencent-cos|AmazonS3|ErrorDetail|RequestId:|[Tt]race_?[Ii]d|<HostId>|azure|Azure|AzCopy|azblob|azcore|ErrorCode|qcloud|Qcloud|Cos[SC]|COSXML|cos-|coscmd|tencentyun|boto|aws|Aws|S3/;
+const CLUE_HINT = /tcyun|s3cmd|core\.|myqcloud|tencentcos|amazonaws|[xX]-(?:[mM][sS]|[aA]mz|[cC]os)-|Windows-Azure|tencent-cos|AmazonS3|ErrorDetail|RequestId:|[Tt]race_?[Ii]d|<HostId>|azure|Azure|AzCopy|azblob|azcore|ErrorCode|qcloud|Qcloud|Cos[SC]|COSXML|cos-|coscmd|tencentyun|tcyun|boto|aws|Aws|S3/;
 
 /** The clues in one line of input. */
 export function findEvidence(line: string): Evidence[] {
