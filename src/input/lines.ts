@@ -34,6 +34,8 @@ interface LineRule {
   hints?: string[];
   /** Hints common in any log (`: `, `=`): tested one by one. The others are first tested all at once. */
   broad?: boolean;
+  /** Runs only when no earlier rule found a code on the line. */
+  fallback?: boolean;
   /** `before` is the previous line of the input, for formats that split one error over two lines. */
   extract(line: string, before?: string): LineFacts | null;
 }
@@ -523,6 +525,7 @@ const RULES: LineRule[] = [
     // Each CamelCase word is a candidate; the diagnoser keeps the first the catalog knows.
     trigger: '[A-Z][a-z]+[A-Z][A-Za-z0-9]+',
     hints: ['rror', 'RROR', 'xception', 'ailed', 'AILED'],
+    fallback: true,
     extract(line) {
       const words = line.match(/\b[A-Z][a-z]+[A-Z][A-Za-z0-9]+\b/g) ?? [];
       return words.length > 0 ? { slot: 'code-word', kind: 'text', code: words.slice(0, 8).join(' '), weakCode: true, codeWords: true } : null;
@@ -557,6 +560,7 @@ function escapeRegExp(text: string): string {
 const COMPILED = RULES.map((r) => ({
   hint: r.hints ? new RegExp(r.hints.map(escapeRegExp).join('|')) : null,
   gated: !!r.hints && !r.broad,
+  fallback: r.fallback === true,
   test: new RegExp(r.trigger),
   extract: r.extract,
 }));
@@ -575,6 +579,7 @@ export function extractLine(line: string, before?: string): LineFacts[] {
   const specific = SPECIFIC_HINTS.test(line);
   for (const rule of COMPILED) {
     if (rule.gated && !specific) continue;
+    if (rule.fallback && found.some((f) => f.code)) continue;
     if (rule.hint && !rule.hint.test(line)) continue;
     if (!rule.test.test(line)) continue;
     const facts = rule.extract(line, before);
