@@ -88,7 +88,7 @@ function hasPayload(f: LineFacts): boolean {
 }
 
 /** Whether a line's facts describe a different error from the one being assembled. */
-function conflicts(g: Group, f: LineFacts, line: number, canonical: (code: string) => string | null): boolean {
+function conflicts(g: Group, f: LineFacts, line: number): boolean {
   if (line - g.lastLine > MAX_GAP_LINES) return true;
   const { facts } = g;
   if (f.requestId && facts.requestId) return f.requestId.trim() !== facts.requestId;
@@ -96,9 +96,9 @@ function conflicts(g: Group, f: LineFacts, line: number, canonical: (code: strin
   if (f.starts && hasError(g) && (f.slot === 'start' || g.started)) return true;
   const sameBodyAgain = f.slot === 'xml' && g.partialXml && !!f.code && !!facts.code && normalizeCode(f.code) === normalizeCode(facts.code);
   if (hasPayload(f) && !sameBodyAgain && !ECHO_SLOTS.has(f.slot) && slotKeys(f).some((k) => g.slots.has(k))) return true;
+  // Loose codes reach here only if the catalog knows them (#vet), so every code counts as one.
   if (f.code && facts.code && !facts.synthetic && syntheticStatus(f.code) === null) {
-    const strong = !f.weakCode || canonical(f.code) !== null;
-    if (strong && g.codeStrong && normalizeCode(f.code) !== normalizeCode(facts.code)) return true;
+    if (g.codeStrong && normalizeCode(f.code) !== normalizeCode(facts.code)) return true;
   }
   return !!(f.status && facts.status && f.status !== facts.status);
 }
@@ -115,7 +115,7 @@ function isSdkText(f: LineFacts): boolean {
   return f.slot !== 'xml' && f.slot !== 'header-code' && f.slot !== 'json-error';
 }
 
-function addFacts(g: Group, f: LineFacts, line: number, canonical: (code: string) => string | null): void {
+function addFacts(g: Group, f: LineFacts, line: number): void {
   const { facts } = g;
   for (const key of slotKeys(f)) g.slots.add(key);
   if (f.starts && f.slot !== 'start') g.started = true;
@@ -129,14 +129,13 @@ function addFacts(g: Group, f: LineFacts, line: number, canonical: (code: string
       if (facts.code === null) facts.synthetic = true;
       if (synthetic > 0 && facts.status === null) facts.status = synthetic;
     } else {
-      // A loose candidate (a class name, a `code: '…'` pair) counts only if the catalog knows it.
+      // A loose candidate (a class name, a `code: '…'` pair) arrives in the catalog's spelling, or not at all (#vet).
       const strong = !f.weakCode;
-      const known = strong ? null : canonical(f.code);
       // An SDK that said "no code" (a bare 403) is contradicted only by a real code, not by a loose one
       // (Hadoop's java.nio.file.AccessDeniedException around a body-less S3 HEAD).
       const replace = (facts.code === null && !facts.synthetic) || ((facts.synthetic || !g.codeStrong) && strong);
-      if (replace && (strong || known !== null)) {
-        facts.code = known ?? f.code.trim();
+      if (replace) {
+        facts.code = f.code.trim();
         facts.synthetic = false;
         g.codeStrong = strong;
       }
@@ -272,14 +271,14 @@ export class Diagnoser {
     for (const e of evidence) if (!this.#documentEvidence.has(e.reason)) this.#documentEvidence.set(e.reason, e);
     // The facts of one line are one statement: the line as a whole may start a new error, never a part of it.
     const group = this.#group;
-    if (group && lineFacts.some((f) => conflicts(group, f, region.line, this.#canonical))) this.#flush();
+    if (group && lineFacts.some((f) => conflicts(group, f, region.line))) this.#flush();
     for (const f of lineFacts) {
       if (!this.#group) {
         this.#group = newGroup(region.line);
         // The request line just before a response names who answered it ("HEAD https://bucket.s3.amazonaws.com/…").
         for (const r of this.#recent) if (region.line - r.line <= EVIDENCE_REACH_LINES) this.#group.facts.evidence.push(...r.evidence);
       }
-      addFacts(this.#group, f, region.line, this.#canonical);
+      addFacts(this.#group, f, region.line);
     }
     if (evidence.length > 0) {
       this.#recent.push({ line: region.line, evidence });
@@ -306,7 +305,10 @@ export class Diagnoser {
     return null;
   }
 
-  /** A loose code candidate the catalog does not know is no code at all; a fact that was only that candidate is dropped. */
+  /**
+   * A loose code candidate the catalog knows is given the catalog's spelling; one it does not know is
+   * no code at all, and a fact that was only that candidate is dropped.
+   */
   #vet(f: LineFacts): LineFacts[] {
     // A standard reason phrase ("Forbidden", "Not Found") is no provider message: keep it as the Reason field.
     const generic = this.#set.generic?.provider;
@@ -317,9 +319,11 @@ export class Diagnoser {
     if (f.reasonOnly) return [];
     if (f.codeWords && f.code) {
       const known = f.code.split(' ').find((w) => this.#set.byCode.has(normalizeCode(w)));
-      return known ? [{ ...f, code: known, codeWords: false }] : [];
+      return known ? [{ ...f, code: this.#canonical(known)!, codeWords: false }] : [];
     }
-    if (!f.weakCode || !f.code || this.#canonical(f.code) !== null) return [f];
+    if (!f.weakCode || !f.code) return [f];
+    const canonical = this.#canonical(f.code);
+    if (canonical !== null) return [{ ...f, code: canonical }];
     if (f.slot === 'bare-code') return [];
     const { code: _dropped, weakCode: _weak, ...rest } = f;
     // An exception line whose class name is no code still carries the message, as a lead only.
