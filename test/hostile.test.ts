@@ -259,24 +259,24 @@ describe('hostile input', () => {
   });
 
   describe('--file that cannot be read', () => {
-    it('a directory: exit 2, one line naming the path', async () => {
-      const sub = join(dir, 'a-directory');
-      mkdirSync(sub, { recursive: true });
-      const r = await runCli(['--file', sub]);
-      expectNoCrash(r);
-      expect(r.code).toBe(2);
-      expect(isOneErrorLine(r.stderr), JSON.stringify(r.stderr)).toBe(true);
-      expect(r.stderr).toContain(sub);
-    });
-
-    it('a missing file: exit 2, one line naming the path', async () => {
-      const missing = join(dir, 'no-such-file.log');
-      const r = await runCli(['--json', '--file', missing]);
+    /** Exit 2, nothing on stdout, and one stderr line that names the path. */
+    async function expectUnreadable(path: string, extra: string[] = []) {
+      const r = await runCli([...extra, '--file', path]);
       expectNoCrash(r);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(isOneErrorLine(r.stderr), JSON.stringify(r.stderr)).toBe(true);
-      expect(r.stderr).toContain(missing);
+      expect(r.stderr).toContain(path);
+    }
+
+    it('a directory: exit 2, one line naming the path', async () => {
+      const sub = join(dir, 'a-directory');
+      mkdirSync(sub, { recursive: true });
+      await expectUnreadable(sub);
+    });
+
+    it('a missing file: exit 2, one line naming the path', async () => {
+      await expectUnreadable(join(dir, 'no-such-file.log'), ['--json']);
     });
 
     // root reads a mode-000 file anyway, so the case means nothing there.
@@ -284,11 +284,7 @@ describe('hostile input', () => {
       const file = join(dir, 'unreadable.log');
       writeFileSync(file, 'x-ms-error-code: ServerBusy\n');
       chmodSync(file, 0o000);
-      const r = await runCli(['--file', file]);
-      expectNoCrash(r);
-      expect(r.code).toBe(2);
-      expect(isOneErrorLine(r.stderr), JSON.stringify(r.stderr)).toBe(true);
-      expect(r.stderr).toContain(file);
+      await expectUnreadable(file);
     });
   });
 
