@@ -49,6 +49,8 @@ interface Group {
 
 interface Aggregate {
   facts: ErrorFacts;
+  /** The provider the error's own evidence names (part of the aggregate's key). */
+  provider: string | null;
   count: number;
   line: number;
   weakOnly: boolean;
@@ -359,7 +361,7 @@ export class Diagnoser {
       found.count++;
       found.weakOnly &&= g.weakOnly;
     } else if (this.#aggregates.size >= MAX_FINDINGS) this.#dropped++;
-    else this.#aggregates.set(key, { facts: g.facts, count: 1, line: g.firstLine, weakOnly: g.weakOnly });
+    else this.#aggregates.set(key, { facts: g.facts, provider: decided.provider, count: 1, line: g.firstLine, weakOnly: g.weakOnly });
   }
 
   /** Folds an error reported without a status into the one report of the same code that has one. */
@@ -369,10 +371,7 @@ export class Diagnoser {
     for (const a of all) {
       if (a.facts.status === null && a.facts.code) {
         const code = normalizeCode(a.facts.code);
-        const provider = decideProvider(a.facts.evidence).provider;
-        const twins = all.filter(
-          (b) => b !== a && b.facts.status !== null && b.facts.code && normalizeCode(b.facts.code) === code && decideProvider(b.facts.evidence).provider === provider,
-        );
+        const twins = all.filter((b) => b !== a && b.facts.status !== null && b.facts.code && normalizeCode(b.facts.code) === code && b.provider === a.provider);
         if (twins.length === 1) {
           twins[0]!.count += a.count;
           twins[0]!.line = Math.min(twins[0]!.line, a.line);
