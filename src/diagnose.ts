@@ -240,10 +240,7 @@ export class Diagnoser {
     this.#aggregate(this.#held);
     this.#held = null;
     const findings: Finding[] = [];
-    for (const aggregate of this.#foldStatusless()) {
-      const finding = this.#resolve(aggregate);
-      if (finding) findings.push(finding);
-    }
+    for (const aggregate of this.#foldStatusless()) findings.push(this.#resolve(aggregate));
     if (this.#bytes <= QUERY_FALLBACK_BYTES && [...this.#aggregates.values()].every((a) => a.weakOnly)) {
       const text = Buffer.from(this.#head, 'latin1').toString('utf8').trim();
       // One line with no error report in it (a code, a status, a message) is a query typed or piped by
@@ -383,7 +380,7 @@ export class Diagnoser {
     return keep;
   }
 
-  #resolve({ facts, count, line }: Aggregate): Finding | null {
+  #resolve({ facts, count, line }: Aggregate): Finding {
     const decided = decideProvider(facts.evidence.length > 0 ? facts.evidence : [...this.#documentEvidence.values()]);
     const provider = this.#options.provider ?? decided.provider;
     const finding: Finding = {
