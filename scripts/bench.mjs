@@ -29,7 +29,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS) || 15);
 const BIG_RUNS = Math.max(1, Number(process.env.BENCH_BIG_RUNS) || 3);
 const NODE = process.execPath;
-const CLI = 'bin/errlookup.js';
+const CLI = 'bin/errlookup.cjs';
 const MIB = 1024 * 1024;
 const RSS_TARGET_MIB = 150;
 const STRIPPED = process.env.BENCH_KEEP_NODE_ENV === '1' ? [] : ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS'];

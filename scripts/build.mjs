@@ -1,8 +1,8 @@
-// Builds the single-file ESM bundles that `bin/errlookup.js` and library users load.
-// fuse.js and fast-xml-parser go into chunks of their own, loaded only on the paths that need them.
+// Builds the bundles: the ESM library that `import … from 'errlookup'` loads, and the CommonJS CLI
+// that bin/errlookup.cjs runs. fuse.js and fast-xml-parser are loaded only on the paths that need them.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -30,20 +30,29 @@ const builtinShim = {
   },
 };
 
+// BUILD_MINIFY=0 keeps names readable, for profiles (node --cpu-prof).
+const minify = process.env.BUILD_MINIFY !== '0';
+
 // Build beside dist/ and swap it in at the end: a CLI or test running meanwhile never sees a half-built dist/.
 const root = new URL('..', import.meta.url);
 const staging = new URL('dist.building/', root);
 rmSync(staging, { recursive: true, force: true });
 
+const define = {
+  ERRLOOKUP_VERSION: JSON.stringify(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version),
+  ERRLOOKUP_CHECKED_CATALOGS: JSON.stringify('catalogs.json'),
+};
+
+// The library, for `import … from 'errlookup'`: ESM, with fuse.js and fast-xml-parser in chunks of their own.
 await build({
-  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
+  entryPoints: { index: 'src/index.ts' },
   outdir: 'dist.building',
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  minify: true,
+  minify,
   legalComments: 'linked',
   sourcemap: false,
   // Chunks sit beside the entries, so `../data/` and `../package.json` resolve the same from every file.
@@ -51,12 +60,84 @@ await build({
   // commander 14 is CommonJS and calls require(): give the ESM bundle a require of its own.
   banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
   plugins: [builtinShim],
-  define: { ERRLOOKUP_VERSION: JSON.stringify(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version) },
+  define,
   logLevel: 'warning',
 });
 
+/**
+ * The CLI, for bin/errlookup.cjs: CommonJS, because Node starts a CommonJS entry about 5 ms faster
+ * than an ES module, and the exact-code target leaves no room for that. Each dependency is a bundle
+ * of its own in dist/vendor/, required only on the paths that need it, so a start-up compiles just
+ * errlookup's own code.
+ */
+const VENDORED = { commander: 'commander', 'fuse.js': 'fuse', 'fast-xml-parser': 'fxp' };
+const vendorExternal = {
+  name: 'vendor-external',
+  setup(b) {
+    b.onResolve({ filter: /^(commander|fuse\.js|fast-xml-parser)$/ }, (args) => ({ path: `./vendor/${VENDORED[args.path]}.cjs`, external: true }));
+  },
+};
+const cjs = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify,
+  legalComments: 'linked',
+  logLevel: 'warning',
+  // import() becomes require(): a real import() of a vendor file would start Node's ES module loader, about 10 ms.
+  supported: { 'dynamic-import': false },
+};
+await build({
+  ...cjs,
+  entryPoints: { cli: 'src/cli.ts' },
+  outdir: 'dist.building',
+  outExtension: { '.js': '.cjs' },
+  // A CommonJS bundle has no import.meta: `new URL('../data/', import.meta.url)` gets the file's URL from __filename.
+  define: { ...define, 'import.meta.url': '__errlookupUrl' },
+  banner: { js: "var __errlookupUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [vendorExternal],
+});
+// Each entry is `module.exports = require(pkg)`, so a package that also ships ESM gives its CommonJS build,
+// whose module.exports the CLI's `import()` unwraps the same way Node would.
+const vendorEntries = {
+  name: 'vendor-entries',
+  setup(b) {
+    b.onResolve({ filter: /^vendor:/ }, (args) => ({ path: args.path.slice('vendor:'.length), namespace: 'vendor' }));
+    b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: '.', loader: 'js' }));
+  },
+};
+await build({
+  ...cjs,
+  entryPoints: Object.fromEntries(Object.entries(VENDORED).map(([pkg, name]) => [name, `vendor:${pkg}`])),
+  outdir: 'dist.building/vendor',
+  outExtension: { '.js': '.cjs' },
+  plugins: [vendorEntries],
+});
+
+// data/ checked once, here, by the library just built (a bad catalog fails the build), and written
+// as the one file the bundles read at start-up.
+// The packed form (readPackedCatalogs in src/catalog.ts): a line of JSON with each catalog's fields
+// and each entry's keys and span, then the entries' JSON text, so a lookup parses only what it shows.
+const { getCatalogs } = await import(new URL('index.js', staging).href);
+let body = '';
+const pack = {
+  catalogs: getCatalogs().catalogs.map(({ entries, ...fields }) => ({
+    ...fields,
+    entries: entries.map((entry) => {
+      const json = JSON.stringify(entry);
+      const at = [body.length, body.length + json.length];
+      body += `${json}\n`;
+      return { code: entry.code, aliases: entry.aliases, statuses: entry.statuses, message: entry.message, otherMessages: entry.otherMessages, at };
+    }),
+  })),
+};
+writeFileSync(new URL('catalogs.json', staging), `${JSON.stringify(pack)}\n${body}`);
+
 // Type declarations for the library entry (package.json "types").
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', 'dist.building'], { stdio: 'inherit' });
+// …and for the CLI bundle, whose run() the tests drive in-process.
+copyFileSync(new URL('cli.d.ts', staging), new URL('cli.d.cts', staging));
 
 const old = new URL('dist.old/', root);
 rmSync(old, { recursive: true, force: true });

@@ -27,16 +27,52 @@ export interface CatalogEntryRef {
   entry: CatalogEntry;
 }
 
+/** What the name and status indexes need of an entry: known without reading the entry itself. */
+export interface EntryKeys {
+  code: string;
+  aliases?: string[];
+  statuses: number[];
+  message?: string;
+  otherMessages?: string[];
+}
+
+/** An entry's keys and its reference, whose `entry` is read when first asked for. */
+export interface KeyedRef extends EntryKeys {
+  ref: CatalogEntryRef;
+}
+
+/** How a packed catalog reads one entry (see `readPackedCatalogs`). */
+const entryReaders = new WeakMap<Catalog, (index: number) => CatalogEntry>();
+
+function entryAt(catalog: Catalog, index: number): CatalogEntry {
+  const read = entryReaders.get(catalog);
+  return read ? read(index) : catalog.entries[index]!;
+}
+
 /** The loaded catalogs and the indexes built from them, each built on first use. */
 export class CatalogSet {
   readonly catalogs: readonly Catalog[];
+  #keyed: KeyedRef[];
   #byCode?: Map<string, CatalogEntryRef[]>;
   #byAlias?: Map<string, CatalogEntryRef[]>;
   #byStatus?: Map<number, CatalogEntryRef[]>;
   #byMessage?: Map<string, CatalogEntryRef[]>;
 
-  constructor(catalogs: readonly Catalog[]) {
+  /** `keys` gives each catalog's entry keys when the entries themselves are read lazily (a packed set). */
+  constructor(catalogs: readonly Catalog[], keys?: readonly (readonly EntryKeys[])[]) {
     this.catalogs = catalogs;
+    this.#keyed = catalogs.flatMap((catalog, c) =>
+      (keys?.[c] ?? catalog.entries).map((k, index): KeyedRef => {
+        let entry: CatalogEntry | undefined;
+        const ref = {
+          catalog,
+          get entry(): CatalogEntry {
+            return (entry ??= entryAt(catalog, index));
+          },
+        };
+        return { code: k.code, aliases: k.aliases, statuses: k.statuses, message: k.message, otherMessages: k.otherMessages, ref };
+      }),
+    );
   }
 
   get providerIds(): string[] {
@@ -54,35 +90,38 @@ export class CatalogSet {
   }
 
   get byCode(): Map<string, CatalogEntryRef[]> {
-    return (this.#byCode ??= this.#index((e) => [normalizeCode(e.code)]));
+    return (this.#byCode ??= this.#index((k) => [normalizeCode(k.code)]));
   }
 
   get byAlias(): Map<string, CatalogEntryRef[]> {
-    return (this.#byAlias ??= this.#index((e) => (e.aliases ?? []).map(normalizeCode)));
+    return (this.#byAlias ??= this.#index((k) => (k.aliases ?? []).map(normalizeCode)));
   }
 
   get byStatus(): Map<number, CatalogEntryRef[]> {
-    return (this.#byStatus ??= this.#index((e) => e.statuses));
+    return (this.#byStatus ??= this.#index((k) => k.statuses));
   }
 
   get byMessage(): Map<string, CatalogEntryRef[]> {
-    return (this.#byMessage ??= this.#index((e) =>
-      [e.message, ...(e.otherMessages ?? [])].filter((m): m is string => !!m).map(normalizeMessage),
-    ));
+    return (this.#byMessage ??= this.#index((k) => [k.message, ...(k.otherMessages ?? [])].filter((m): m is string => !!m).map(normalizeMessage)));
   }
 
   /** Every entry, in catalog order. */
-  *refs(): Iterable<CatalogEntryRef> {
-    for (const catalog of this.catalogs) for (const entry of catalog.entries) yield { catalog, entry };
+  refs(): Iterable<CatalogEntryRef> {
+    return this.#keyed.map((k) => k.ref);
   }
 
-  #index<K>(keys: (e: CatalogEntry) => K[]): Map<K, CatalogEntryRef[]> {
+  /** Every entry's keys and reference, in catalog order, without reading the entries. */
+  keyed(): readonly KeyedRef[] {
+    return this.#keyed;
+  }
+
+  #index<K>(keys: (k: KeyedRef) => K[]): Map<K, CatalogEntryRef[]> {
     const index = new Map<K, CatalogEntryRef[]>();
-    for (const ref of this.refs()) {
-      for (const key of new Set(keys(ref.entry))) {
+    for (const k of this.#keyed) {
+      for (const key of new Set(keys(k))) {
         const list = index.get(key);
-        if (list) list.push(ref);
-        else index.set(key, [ref]);
+        if (list) list.push(k.ref);
+        else index.set(key, [k.ref]);
       }
     }
     return index;
@@ -192,4 +231,56 @@ export function loadCatalogs(dir: URL = DATA_DIR): CatalogSet {
   const catalogs = files.map((file) => checkCatalog(file, JSON.parse(readFileSync(new URL(file, dir), 'utf8'))));
   catalogs.sort((a, b) => Number(a.generic) - Number(b.generic));
   return new CatalogSet(catalogs);
+}
+
+/**
+ * The packed form of checked catalogs that a build writes (scripts/build.mjs, dist/catalogs.json):
+ * a first line of JSON with each catalog's own fields and, per entry, its keys and where its JSON
+ * text lies in the rest of the file; then the entries' JSON. A lookup reads the keys and parses
+ * only the entries it shows, not the whole 400 KB.
+ */
+export interface CatalogPack {
+  catalogs: (Omit<Catalog, 'entries'> & { entries: (EntryKeys & { at: [number, number] })[] })[];
+}
+
+/** Reads a packed file's text into a set whose entries are parsed on first use. */
+export function readPackedCatalogs(text: string): CatalogSet {
+  const head = text.indexOf('\n');
+  const pack = JSON.parse(text.slice(0, head)) as CatalogPack;
+  const catalogs: Catalog[] = [];
+  for (const { entries: spans, ...fields } of pack.catalogs) {
+    const parsed: CatalogEntry[] = [];
+    const read = (i: number): CatalogEntry => (parsed[i] ??= JSON.parse(text.slice(head + 1 + spans[i]!.at[0], head + 1 + spans[i]!.at[1])) as CatalogEntry);
+    let all: CatalogEntry[] | undefined;
+    const catalog = {
+      ...fields,
+      get entries(): CatalogEntry[] {
+        return (all ??= spans.map((_, i) => read(i)));
+      },
+    } as Catalog;
+    entryReaders.set(catalog, read);
+    catalogs.push(catalog);
+  }
+  return new CatalogSet(
+    catalogs,
+    pack.catalogs.map((c) => c.entries),
+  );
+}
+
+declare const ERRLOOKUP_CHECKED_CATALOGS: string | undefined;
+
+/**
+ * The bundled catalogs. A build checks data/ once and writes the result beside the bundle
+ * (ERRLOOKUP_CHECKED_CATALOGS, dist/catalogs.json): reading that one file saves a start-up the
+ * checks, a few milliseconds. Run from source, or if the file is missing, data/ is read and checked.
+ */
+export function bundledCatalogs(): CatalogSet {
+  if (typeof ERRLOOKUP_CHECKED_CATALOGS === 'string') {
+    try {
+      return readPackedCatalogs(readFileSync(new URL(ERRLOOKUP_CHECKED_CATALOGS, import.meta.url), 'utf8'));
+    } catch {
+      // Not built yet (the build itself runs this code): check data/ instead.
+    }
+  }
+  return loadCatalogs();
 }

@@ -1,18 +1,15 @@
-import { readFileSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { Command, CommanderError, Option } from 'commander';
-import { completionScript, SHELLS, type Shell } from './completion.js';
+import { fstatSync, promises as fsPromises, readFileSync, statSync, writeSync } from 'node:fs';
 import { ErrlookupError, EXIT, InputError, UsageError } from './errors.js';
-import { diagnose, getCatalogs, list, providers, search } from './index.js';
+import { diagnose, getCatalogs } from './index.js';
+import { chooseFormat, EXAMPLES, parseQuick, type CliEnv, type Format, type MainOptions, type OutputOptions } from './options.js';
 import { renderGithub } from './render/github.js';
-import { renderHuman } from './render/human.js';
+import { chalkStyles, PLAIN, renderHuman, type Styles } from './render/human.js';
 import { renderJson } from './render/json.js';
 import { renderShort } from './render/short.js';
 import type { Finding, Report } from './types.js';
-import { escapeForTerminal, safeJson } from './render/escape.js';
+import { escapeForTerminal } from './render/escape.js';
 
-const FORMATS = ['human', 'json', 'short', 'github'] as const;
-type Format = (typeof FORMATS)[number];
+export type { CliEnv } from './options.js';
 
 /**
  * Chunk size for files, the same as stdin's. Each chunk becomes one latin1 string; at 64 KiB these
@@ -22,49 +19,6 @@ type Format = (typeof FORMATS)[number];
 const CHUNK_BYTES = 64 * 1024;
 
 const ISSUES_URL = 'https://github.com/errlookup/errlookup/issues';
-
-const EXAMPLES = `
-Examples:
-  errlookup ServerBusy                      look up a code (case, separators and typos tolerated)
-  errlookup nosuchkey                       the same code, spelt loosely
-  errlookup 503                             every code sent with HTTP 503, per provider
-  errlookup "The specified key does not exist."
-                                            find a code from the provider's message text
-  curl -sS -i https://… | errlookup         diagnose a curl -i / -v transcript or raw XML/JSON body
-  errlookup --file azcopy.log               diagnose a log, an SDK stack trace or a saved body
-  errlookup --provider tencent-cos AccessDenied
-  errlookup --json NoSuchKey | jq .         machine-readable output (schema/errlookup.schema.json)
-  if curl -sS -i … | errlookup --retryable; then sleep 5; …; fi
-  errlookup list --provider azure-blob --status 4xx
-  errlookup search quota                    find entries by words in their meaning or fix
-  errlookup completion bash > /etc/bash_completion.d/errlookup
-
-Exit status: 0 a match, 1 no match (or, with --retryable, not retryable), 2 usage, input or output error,
-3 a bug in errlookup.`;
-
-/** What the CLI reads from its environment: passed in so tests can drive main() directly. */
-export interface CliEnv {
-  argv: string[];
-  env: Record<string, string | undefined>;
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  stdoutIsTTY: boolean;
-  /** The terminal's width, when stdout is one. */
-  columns?: number;
-  write(text: string): void;
-  writeError(text: string): void;
-}
-
-interface OutputOptions {
-  json?: boolean;
-  format?: Format;
-  color?: boolean;
-  retryable?: boolean;
-}
-
-function chooseFormat(opts: OutputOptions): Format {
-  if (opts.json && opts.format && opts.format !== 'json') throw new UsageError(`--json conflicts with --format ${opts.format}`);
-  return opts.json ? 'json' : (opts.format ?? 'human');
-}
 
 /** chalk 5 ignores NO_COLOR, so the rules are applied here: --no-color, then NO_COLOR, then FORCE_COLOR, then the terminal. */
 export function colorLevel(io: Pick<CliEnv, 'env' | 'stdoutIsTTY'>, flag: boolean | undefined): 0 | 1 | 2 | 3 {
@@ -98,18 +52,26 @@ export function isRetryable(report: Report): boolean {
   });
 }
 
-function render(io: CliEnv, report: Report, opts: OutputOptions): number {
+/** chalk's styles at the colour level, loading chalk only when there is colour to show. */
+async function stylesFor(io: CliEnv, opts: OutputOptions): Promise<Styles> {
+  const level = colorLevel(io, opts.color);
+  if (level === 0) return PLAIN;
+  const { Chalk } = await import('chalk');
+  return chalkStyles(new Chalk({ level }));
+}
+
+function render(io: CliEnv, report: Report, opts: OutputOptions, styles: Styles): number {
   const format = chooseFormat(opts);
   const matched = hasMatch(report);
   if (opts.retryable) {
-    if (format !== 'human') emit(io, report, format, opts, matched);
+    if (format !== 'human') emit(io, report, format, styles, matched);
     return isRetryable(report) ? EXIT.match : EXIT.noMatch;
   }
-  emit(io, report, format, opts, matched);
+  emit(io, report, format, styles, matched);
   return matched ? EXIT.match : EXIT.noMatch;
 }
 
-function emit(io: CliEnv, report: Report, format: Format, opts: OutputOptions, matched: boolean): void {
+function emit(io: CliEnv, report: Report, format: Format, styles: Styles, matched: boolean): void {
   switch (format) {
     case 'json':
       io.write(renderJson(report));
@@ -127,7 +89,7 @@ function emit(io: CliEnv, report: Report, format: Format, opts: OutputOptions, m
         io.writeError('errlookup: no storage error found in the input\n');
         return;
       }
-      const text = renderHuman(report, { colorLevel: colorLevel(io, opts.color), width: io.stdoutIsTTY && io.columns ? Math.min(io.columns, 110) : undefined });
+      const text = renderHuman(report, { styles, width: io.stdoutIsTTY && io.columns ? Math.min(io.columns, 110) : undefined });
       if (matched) io.write(text);
       else io.writeError(text);
       return;
@@ -161,7 +123,8 @@ function openInput(io: CliEnv, file: string | undefined): AsyncIterable<Buffer |
  * file. A chunk is valid until the next one is requested; the diagnoser copies what it keeps.
  */
 async function* readFileChunks(file: string): AsyncIterable<Buffer> {
-  const handle = await open(file, 'r');
+  // fs.promises is loaded here, not at start-up: it brings the stream modules with it.
+  const handle = await fsPromises.open(file, 'r');
   const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)] as const;
   let turn = 0;
   let next = handle.read(buffers[0], 0, CHUNK_BYTES, null);
@@ -210,106 +173,6 @@ function readVersion(): string {
 }
 
 
-function buildProgram(io: CliEnv, setExit: (code: number) => void): Command {
-  const program = new Command();
-  program
-    .name('errlookup')
-    .description('Explain a failed cloud-storage request: Azure Blob Storage, Tencent Cloud COS and Amazon S3 error codes,\nHTTP statuses, XML/JSON error bodies, curl transcripts, SDK errors and AzCopy logs.')
-    .usage('[options] [code|status|message...]')
-    .argument('[query...]', 'an error code, an HTTP status, a provider message, or a whole error report')
-    .option('-f, --file <path>', 'read the error report from a file ("-" for stdin)')
-    .option('-p, --provider <id>', 'only this provider (see `errlookup providers`)')
-    .option('--retryable', 'print nothing; exit 0 if retrying can help, 1 if not or nothing matched')
-    .option('--json', 'print one JSON document (same as --format json)')
-    .addOption(new Option('--format <format>', 'output style').choices(FORMATS))
-    .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured too)')
-    .version(readVersion(), '-v, --version', 'print the version')
-    .helpOption('-h, --help', 'show this help')
-    .addHelpText('after', EXAMPLES)
-    .showSuggestionAfterError(true)
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.write(s), writeErr: (s) => io.writeError(s), outputError: () => {} });
-
-  program.action(async (query: string[], opts: OutputOptions & { file?: string; provider?: string }) => {
-    chooseFormat(opts);
-    const text = query.join(' ');
-    if (text.trim() && opts.file !== undefined) throw new UsageError('give either a query or --file, not both');
-    let report: Report;
-    if (text.trim()) {
-      report = await diagnose(text, { provider: opts.provider });
-    } else {
-      if (opts.file === undefined && io.stdin.isTTY) {
-        io.writeError(program.helpInformation() + EXAMPLES + '\n');
-        setExit(EXIT.usage);
-        return;
-      }
-      const seen = { content: false };
-      report = await diagnose(counted(openInput(io, opts.file), opts.file, seen), { provider: opts.provider });
-      if (!seen.content) throw new InputError(`no input: ${opts.file && opts.file !== '-' ? `"${escapeForTerminal(opts.file)}" is empty` : 'stdin was empty'}`);
-    }
-    setExit(render(io, report, opts));
-  });
-
-  // Subcommands share the program's options (--provider, --json, --format, --retryable, --no-color),
-  // wherever they appear on the line: each action reads them with optsWithGlobals().
-  program
-    .command('list')
-    .description('list catalog entries (with --provider, --retryable and the output options)')
-    .option('-s, --status <status>', 'only entries with this status: 503, or a mask such as 4xx or 40x')
-    .action((_opts: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<OutputOptions & { provider?: string; status?: string }>();
-      const report = list({ provider: opts.provider, status: opts.status, retryable: opts.retryable });
-      setExit(renderListing(io, report, { ...opts, retryable: false }));
-    });
-
-  program.command('providers').description('list the catalogs, their sizes and their sources').action((_opts: unknown, cmd: Command) => {
-    const opts = cmd.optsWithGlobals<OutputOptions>();
-    const all = providers();
-    const format = chooseFormat(opts);
-    if (format === 'json') {
-      io.write(`${safeJson({ schemaVersion: 1, providers: all, ...list() })}\n`);
-    } else if (format === 'short') {
-      io.write(all.map((p) => `${p.id} ${p.codes}`).join('\n') + '\n');
-    } else {
-      const width = Math.max(...all.map((p) => p.id.length));
-      io.write(all.map((p) => `${p.id.padEnd(width)}  ${String(p.codes).padStart(4)} codes  ${p.name}\n${' '.repeat(width)}  checked against: ${p.checkedAgainst}`).join('\n') + '\n');
-    }
-    setExit(EXIT.match);
-  });
-
-  program
-    .command('search')
-    .description('find entries whose meaning, fix or message mention all the words')
-    .argument('<words...>')
-    .action((words: string[], _opts: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<OutputOptions & { provider?: string }>();
-      setExit(renderListing(io, search(words, { provider: opts.provider, retryable: opts.retryable }), { ...opts, retryable: false }));
-    });
-
-  program
-    .command('completion')
-    .description(`print a shell completion script (${SHELLS.join(', ')})`)
-    .argument('<shell>', SHELLS.join(' | '))
-    .action((shell: string) => {
-      if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`unknown shell "${shell}" (known: ${SHELLS.join(', ')})`);
-      const set = getCatalogs();
-      // Every option of the program and its subcommands, as commander defines them.
-      const options = [program, ...program.commands].flatMap((c) => c.options);
-      const seen = new Set<string>();
-      const completionOptions = options.flatMap((o) => {
-        if (!o.long || seen.has(o.long)) return [];
-        seen.add(o.long);
-        const values = o.long === '--provider' ? set.providerIds : o.argChoices;
-        return [{ long: o.long, short: o.short, description: o.description, takesValue: o.required || o.optional, values, isFile: o.long === '--file' }];
-      });
-      const codes = [...new Set([...set.refs()].filter((r) => !r.catalog.generic).map((r) => r.entry.code))];
-      io.write(completionScript(shell as Shell, { subcommands: program.commands.map((c) => c.name()), options: completionOptions, codes }));
-      setExit(EXIT.match);
-    });
-
-  return program;
-}
-
 /** A listing prints compactly by default: one line per entry. */
 function renderListing(io: CliEnv, report: Report, opts: OutputOptions): number {
   const format = chooseFormat(opts);
@@ -324,7 +187,64 @@ function renderListing(io: CliEnv, report: Report, opts: OutputOptions): number 
     io.write(matches.map((m) => `${m.provider.padEnd(12)} ${m.code.padEnd(width)} ${m.statuses.join(',').padEnd(8)} ${m.retry.padEnd(10)} ${m.meaning}`).join('\n') + '\n');
     return EXIT.match;
   }
-  return render(io, report, opts);
+  return render(io, report, opts, PLAIN);
+}
+
+/**
+ * The main command: looks up the query, or diagnoses the file or stdin, and prints the report.
+ * Returns the exit status; `help` prints the usage, for a bare `errlookup` on a terminal.
+ */
+async function runMain(io: CliEnv, query: string[], opts: MainOptions, help: () => Promise<string>): Promise<number> {
+  chooseFormat(opts);
+  const text = query.join(' ');
+  if (text.trim() && opts.file !== undefined) throw new UsageError('give either a query or --file, not both');
+  let report: Report;
+  if (text.trim()) {
+    report = await diagnose(text, { provider: opts.provider });
+  } else {
+    if (opts.file === undefined && io.stdin.isTTY) {
+      io.writeError(await help());
+      return EXIT.usage;
+    }
+    const seen = { content: false };
+    report = await diagnose(counted(openInput(io, opts.file), opts.file, seen), { provider: opts.provider });
+    if (!seen.content) throw new InputError(`no input: ${opts.file && opts.file !== '-' ? `"${escapeForTerminal(opts.file)}" is empty` : 'stdin was empty'}`);
+  }
+  return render(io, report, opts, await stylesFor(io, opts));
+}
+
+/** Reads the command line with commander and runs what it says. */
+async function runProgram(io: CliEnv): Promise<number> {
+  const { buildProgram, CommanderError } = await import('./program.js');
+  let exit: number = EXIT.match;
+  const setExit = (code: number): void => void (exit = code);
+  const program = buildProgram(
+    io,
+    {
+      main: async (query, opts) => setExit(await runMain(io, query, opts, async () => program.helpInformation() + EXAMPLES + '\n')),
+      listing: (report, opts) => renderListing(io, report, opts),
+      setExit,
+    },
+    readVersion(),
+  );
+  try {
+    await program.parseAsync(io.argv, { from: 'user' });
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.match;
+    // commander puts its "(Did you mean …?)" hint on a second line, and quotes argv as typed.
+    const message = e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+    io.writeError(`errlookup: ${escapeForTerminal(message)}\n`);
+    return EXIT.usage;
+  }
+  return exit;
+}
+
+/** The usage text, from commander's definition of the program. */
+async function usage(io: CliEnv): Promise<string> {
+  const { buildProgram } = await import('./program.js');
+  const program = buildProgram(io, { main: async () => {}, listing: () => EXIT.match, setExit: () => {} }, readVersion());
+  return program.helpInformation() + EXAMPLES + '\n';
 }
 
 /**
@@ -332,21 +252,10 @@ function renderListing(io: CliEnv, report: Report, opts: OutputOptions): number 
  * terminal and exit codes; everything below it takes values and returns values.
  */
 export async function run(io: CliEnv): Promise<number> {
-  let exit: number = EXIT.match;
-  const program = buildProgram(io, (code) => {
-    exit = code;
-  });
   try {
-    await program.parseAsync(io.argv, { from: 'user' });
-    return exit;
+    const quick = parseQuick(io.argv);
+    return quick ? await runMain(io, quick.query, quick.opts, () => usage(io)) : await runProgram(io);
   } catch (e) {
-    if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.match;
-      // commander puts its "(Did you mean …?)" hint on a second line, and quotes argv as typed.
-      const message = e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
-      io.writeError(`errlookup: ${escapeForTerminal(message)}\n`);
-      return EXIT.usage;
-    }
     if (e instanceof ErrlookupError) {
       io.writeError(`errlookup: ${escapeForTerminal(e.message)}\n`);
       return e.exitCode;
@@ -357,14 +266,55 @@ export async function run(io: CliEnv): Promise<number> {
   }
 }
 
+/** A failed write to stdout or stderr: a closed pipe ends the run quietly, anything else on one line. */
+function outputFailed(e: NodeJS.ErrnoException): never {
+  if (e.code !== 'EPIPE') {
+    try {
+      writeSync(2, `errlookup: cannot write output: ${escapeForTerminal(e.code ?? e.message)}\n`);
+    } catch {
+      // stderr is gone too: the exit status is all that is left.
+    }
+  }
+  process.exit(e.code === 'EPIPE' ? (process.exitCode ?? 0) : EXIT.usage);
+}
+
+/**
+ * Writes straight to a file descriptor: process.stdout would first set up a stream, and for a pipe
+ * the net module, a few milliseconds of a 30 ms start-up. A descriptor a parent left non-blocking
+ * may refuse a write (EAGAIN); from then on the stream, which waits, takes the output.
+ */
+function fdWriter(fd: 1 | 2): (text: string) => void {
+  let stream: NodeJS.WriteStream | undefined;
+  return (text) => {
+    if (stream) return void stream.write(text);
+    const bytes = Buffer.from(text, 'utf8');
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(fd, bytes, done);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') outputFailed(e as NodeJS.ErrnoException);
+      stream = fd === 1 ? process.stdout : process.stderr;
+      stream.on('error', outputFailed);
+      stream.write(bytes.subarray(done));
+    }
+  };
+}
+
+/** Whether a descriptor is a terminal; pipes and files are told apart by fstat, without loading the tty module. */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return process.getBuiltinModule('node:tty').isatty(fd);
+}
+
 /** The process edge: wires the real argv, environment and streams to `run`. */
 export async function main(): Promise<void> {
-  // `errlookup list | head -1` closes stdout early: stop quietly rather than die on EPIPE.
+  // `errlookup list | head -1` closes stdout early: fdWriter stops quietly rather than die on EPIPE.
   // Any other failure to write (a full disk) is reported on one line, with the usage/input/output status.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') process.stderr.write(`errlookup: cannot write output: ${escapeForTerminal(e.code ?? e.message)}\n`);
-    process.exit(e.code === 'EPIPE' ? (process.exitCode ?? 0) : EXIT.usage);
-  });
+  const stdoutIsTTY = isTerminal(1);
   const code = await run({
     argv: process.argv.slice(2),
     env: process.env,
@@ -372,10 +322,10 @@ export async function main(): Promise<void> {
     get stdin() {
       return process.stdin;
     },
-    stdoutIsTTY: process.stdout.isTTY === true,
-    columns: process.stdout.columns,
-    write: (text) => void process.stdout.write(text),
-    writeError: (text) => void process.stderr.write(text),
+    stdoutIsTTY,
+    columns: stdoutIsTTY ? process.stdout.columns : undefined,
+    write: fdWriter(1),
+    writeError: fdWriter(2),
   });
   process.exitCode = code;
 }

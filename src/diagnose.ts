@@ -4,7 +4,7 @@ import { extractLine, syntheticStatus, type LineFacts } from './input/lines.js';
 import { decideProvider, findEvidence, requestIdEvidence } from './input/provider.js';
 import { RegionScanner, type Region } from './input/stream.js';
 import { isXmlParserLoaded, loadXmlParser, mayNeedXmlParser, parseErrorXml, XML_CLOSE } from './input/xml.js';
-import { findByMessage, findByName, findByStatus, lookupQuery, toMatch } from './match.js';
+import { findByMessage, findByName, findByStatus, lookupReport, toMatch } from './match.js';
 import type { ErrorFacts, Evidence, Finding, InputKind, Match, Report } from './types.js';
 
 export interface DiagnoseOptions {
@@ -464,32 +464,6 @@ function explain(set: CatalogSet, finding: Finding, only: string | undefined): v
     }
   }
   finding.matches = matches;
-}
-
-/** A report for a query typed by hand: a code, a status, a message, or a typo of one. */
-export async function lookupReport(set: CatalogSet, query: string, options: DiagnoseOptions = {}): Promise<Report> {
-  const q = query.trim();
-  const result = await lookupQuery(set, q, options);
-  const kind: InputKind = /^[1-5]\d\d$/.test(q) ? 'status' : /\s/.test(q) ? 'text' : 'code';
-  const finding: Finding = {
-    input: {
-      kind,
-      code: kind === 'code' ? q : null,
-      status: kind === 'status' ? Number(q) : null,
-      message: kind === 'text' ? q : null,
-      requestId: null,
-      provider: options.provider ?? null,
-      evidence: options.provider ? ['--provider option'] : [],
-      fields: {},
-    },
-    count: 1,
-    line: null,
-    matches: result.matches,
-    suggestions: result.suggestions,
-    notes: [],
-    clock: null,
-  };
-  return { findings: [finding] };
 }
 
 /** Diagnoses a whole text held in memory: the library's entry for arguments and small inputs. */

@@ -1,7 +1,7 @@
 import type Fuse from 'fuse.js';
 import { normalizeCode, normalizeMessage, type CatalogEntryRef, type CatalogSet } from './catalog.js';
 import { UsageError } from './errors.js';
-import type { Match, MatchKind } from './types.js';
+import type { Finding, InputKind, Match, MatchKind, Report } from './types.js';
 
 /**
  * fuse.js finds the candidates; its score is not a similarity (a short query inside a long code
@@ -13,6 +13,7 @@ const FUZZY_MATCH_MIN = 0.75;
 const FUZZY_SUGGEST_MIN = 0.5;
 /** fuse.js's own threshold only bounds the candidate search. */
 const FUSE_THRESHOLD = 0.6;
+const FUSE_OPTIONS = { keys: ['key'], includeScore: true, ignoreLocation: true, threshold: FUSE_THRESHOLD };
 /** Edit distance is quadratic: compare at most this many characters. */
 const MAX_COMPARE = 160;
 /** A pasted message must be at least this long to match a catalog message by prefix. */
@@ -135,20 +136,66 @@ async function fuzzyIndex(set: CatalogSet, kind: 'codes' | 'messages'): Promise<
   const built = cached[kind];
   if (built) return built;
   const { default: FuseClass } = await (fuseModule ??= import('fuse.js'));
+  const index = new FuseClass(await fuzzyItems(set, kind), FUSE_OPTIONS);
+  cached[kind] = index;
+  return index;
+}
+
+const fuzzyItemLists = new WeakMap<CatalogSet, Partial<Record<'codes' | 'messages', FuzzyItem[]>>>();
+
+/** What fuzzy search looks through: every code and alias, or every message, normalised. */
+async function fuzzyItems(set: CatalogSet, kind: 'codes' | 'messages'): Promise<FuzzyItem[]> {
+  const cached = fuzzyItemLists.get(set) ?? {};
+  fuzzyItemLists.set(set, cached);
+  const built = cached[kind];
+  if (built) return built;
   const items: FuzzyItem[] = [];
-  for (const ref of set.refs()) {
+  for (const { ref, code, aliases, message, otherMessages } of set.keyed()) {
     if (ref.catalog.generic) continue;
     if (kind === 'codes') {
-      for (const name of [ref.entry.code, ...(ref.entry.aliases ?? [])]) items.push({ key: normalizeCode(name), name, ref });
+      for (const name of [code, ...(aliases ?? [])]) items.push({ key: normalizeCode(name), name, ref });
     } else {
-      for (const message of [ref.entry.message, ...(ref.entry.otherMessages ?? [])]) {
-        if (message) items.push({ key: normalizeMessage(message), name: ref.entry.code, ref });
+      for (const text of [message, ...(otherMessages ?? [])]) {
+        if (text) items.push({ key: normalizeMessage(text), name: code, ref });
       }
     }
   }
-  const index = new FuseClass(items, { keys: ['key'], includeScore: true, ignoreLocation: true, threshold: FUSE_THRESHOLD });
-  cached[kind] = index;
-  return index;
+  cached[kind] = items;
+  return items;
+}
+
+const bag = new Int32Array(64);
+
+/**
+ * A lower bound on the edit distance, cheap to compute: an edit changes the length by at most one,
+ * and the counts of characters (the strings as bags) by at most two. Characters are counted in 64
+ * buckets; two sharing a bucket can only hide a difference, so the bound stays a lower bound.
+ */
+export function distanceAtLeast(a: string, b: string): number {
+  bag.fill(0);
+  for (let i = 0; i < a.length; i++) bag[a.charCodeAt(i) & 63]!++;
+  for (let i = 0; i < b.length; i++) bag[b.charCodeAt(i) & 63]!--;
+  let bagDiff = 0;
+  for (let i = 0; i < 64; i++) bagDiff += Math.abs(bag[i]!);
+  return Math.max(Math.abs(a.length - b.length), Math.ceil(bagDiff / 2));
+}
+
+/**
+ * A fuse.js index over only the names a code query could match: those whose similarity, by the
+ * lower bound on the edit distance, can still reach the suggestion threshold. Scoring (below) would
+ * drop the others anyway; fuse.js, run cold at start-up, then searches tens of names rather than
+ * a thousand, a few milliseconds instead of tens.
+ */
+async function codeCandidates(set: CatalogSet, needle: string): Promise<Fuse<FuzzyItem>> {
+  const all = await fuzzyItems(set, 'codes');
+  const x = needle.slice(0, MAX_COMPARE);
+  const items = all.filter(({ key }) => {
+    const y = key.slice(0, MAX_COMPARE);
+    const longer = Math.max(x.length, y.length);
+    return longer === 0 || 1 - distanceAtLeast(x, y) / longer >= FUZZY_SUGGEST_MIN - 1e-9;
+  });
+  const { default: FuseClass } = await (fuseModule ??= import('fuse.js'));
+  return new FuseClass(items, FUSE_OPTIONS);
 }
 
 /** Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of neighbours each cost 1. */
@@ -188,8 +235,8 @@ function score(needle: string, key: string, isText: boolean): number {
 /** Typo-tolerant search over codes (and, for text with spaces, messages). */
 export async function findFuzzy(set: CatalogSet, query: string, provider?: string): Promise<LookupResult> {
   const isText = /\s/.test(query.trim());
-  const index = await fuzzyIndex(set, isText ? 'messages' : 'codes');
   const needle = isText ? normalizeMessage(query) : normalizeCode(query);
+  const index = isText ? await fuzzyIndex(set, 'messages') : await codeCandidates(set, needle);
   // fuse.js works in 32-character windows: a long needle costs time and finds nothing more.
   const hits = index.search(needle.slice(0, 64), { limit: 30 });
   const scored = hits
@@ -227,4 +274,30 @@ export async function lookupQuery(set: CatalogSet, query: string, options: Looku
   const byMessage = findByMessage(set, q, provider);
   if (byMessage) return { matches: byMessage.refs.map((r) => toMatch(r, 'message', byMessage.score)), suggestions: [] };
   return findFuzzy(set, q, provider);
+}
+
+/** A report for a query typed by hand: a code, a status, a message, or a typo of one. */
+export async function lookupReport(set: CatalogSet, query: string, options: LookupOptions = {}): Promise<Report> {
+  const q = query.trim();
+  const result = await lookupQuery(set, q, options);
+  const kind: InputKind = /^[1-5]\d\d$/.test(q) ? 'status' : /\s/.test(q) ? 'text' : 'code';
+  const finding: Finding = {
+    input: {
+      kind,
+      code: kind === 'code' ? q : null,
+      status: kind === 'status' ? Number(q) : null,
+      message: kind === 'text' ? q : null,
+      requestId: null,
+      provider: options.provider ?? null,
+      evidence: options.provider ? ['--provider option'] : [],
+      fields: {},
+    },
+    count: 1,
+    line: null,
+    matches: result.matches,
+    suggestions: result.suggestions,
+    notes: [],
+    clock: null,
+  };
+  return { findings: [finding] };
 }

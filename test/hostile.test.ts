@@ -1,9 +1,9 @@
 /**
- * Hostile inputs against the real CLI (bin/errlookup.js in a child process). Each case asserts the
+ * Hostile inputs against the real CLI (bin/errlookup.cjs in a child process). Each case asserts the
  * contract: exit 0/1/2 and never 3, one "errlookup: " line on stderr for exit 2, no raw control or
  * bidi characters from the input in any output, and bounded time and memory.
  *
- * Run `npm run build` first: these tests drive dist/ through bin/errlookup.js.
+ * Run `npm run build` first: these tests drive dist/ through bin/errlookup.cjs.
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, type CliEnv } from '../dist/cli.js';
+import { run, type CliEnv } from '../dist/cli.cjs';
 import { BIN, isOneErrorLine, runCli, unsafeCharacters, type RunResult } from './helpers/spawn.js';
 
 const RSS_LIMIT_KB = 150 * 1024;

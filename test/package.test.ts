@@ -23,8 +23,8 @@ describe('the packed package', () => {
   }, 120_000);
 
   it('holds only the bundle, the data, the bin, the types, the schema and the README', () => {
-    expect(files).toContain('bin/errlookup.js');
-    expect(files).toContain('dist/cli.js');
+    expect(files).toContain('bin/errlookup.cjs');
+    expect(files).toContain('dist/cli.cjs');
     expect(files).toContain('dist/index.js');
     expect(files).toContain('dist/index.d.ts');
     expect(files).toContain('data/azure-blob.json');

@@ -1,5 +1,5 @@
 /**
- * Property tests: the CLI's `run(io)` from dist/cli.js, driven in-process (a child process per
+ * Property tests: the CLI's `run(io)` from dist/cli.cjs, driven in-process (a child process per
  * case would be far too slow for 10,000 runs). `npm test` uses FUZZ_RUNS=200 by default;
  * `npm run fuzz` sets FUZZ_RUNS=10000. The --file position uses a quarter of the runs.
  *
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { run, type CliEnv } from '../dist/cli.js';
+import { run, type CliEnv } from '../dist/cli.cjs';
 import { isOneErrorLine, unsafeCharacters } from './helpers/spawn.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? '') > 0 ? Number(process.env.FUZZ_RUNS) : 200;

@@ -1,10 +1,10 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { Finding, Match, Report, RetryClass } from '../types.js';
 import { escapeForTerminal } from './escape.js';
 
 export interface HumanOptions {
-  /** chalk colour level: 0 for none (pipes, NO_COLOR, --no-color), 1–3 on a terminal. */
-  colorLevel: 0 | 1 | 2 | 3;
+  /** How text is coloured: PLAIN for none (pipes, NO_COLOR, --no-color), chalkStyles(…) on a terminal. */
+  styles: Styles;
   /** Wrap prose to this many columns (a terminal's width); undefined keeps one line per field, for grep. */
   width?: number;
 }
@@ -25,7 +25,28 @@ const MATCH_TEXT = {
   list: 'catalog',
 } as const satisfies Record<Match['match'], string>;
 
-function label(c: ChalkInstance, name: string): string {
+/** The styles the renderer uses: chalk's on a terminal, none at all otherwise. */
+export interface Styles {
+  bold(text: string): string;
+  dim(text: string): string;
+  underline(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
+  red(text: string): string;
+  /** A code's name: bold cyan. */
+  code(text: string): string;
+}
+
+const same = (text: string): string => text;
+
+/** No colour: the text exactly as given, and no need to load chalk. */
+export const PLAIN: Styles = { bold: same, dim: same, underline: same, green: same, yellow: same, red: same, code: same };
+
+export function chalkStyles(c: ChalkInstance): Styles {
+  return { bold: c.bold, dim: c.dim, underline: c.underline, green: c.green, yellow: c.yellow, red: c.red, code: c.bold.cyan };
+}
+
+function label(c: Styles, name: string): string {
   return c.dim(name.padEnd(10));
 }
 
@@ -45,14 +66,14 @@ function wrap(text: string, indent: number, width: number | undefined): string {
   return lines.join(`\n${' '.repeat(indent)}`);
 }
 
-function renderMatch(c: ChalkInstance, m: Match, indent: string, width: number | undefined): string[] {
+function renderMatch(c: Styles, m: Match, indent: string, width: number | undefined): string[] {
   const at = indent.length + 13;
 
   const how = m.score < 1 ? `${MATCH_TEXT[m.match]}, score ${m.score}` : MATCH_TEXT[m.match];
   const retryText = wrap(RETRY_TEXT[m.retry], indent.length + 13, width);
   const retry = m.retryable ? c.green(retryText) : m.retry === 'clock-skew' ? c.yellow(retryText) : c.red(retryText);
   return [
-    `${indent}${c.bold.cyan(escapeForTerminal(m.code))}  ${c.bold(`HTTP ${m.statuses.join(', ')}`)}  ${m.providerName}  ${c.dim(`(${how})`)}`,
+    `${indent}${c.code(escapeForTerminal(m.code))}  ${c.bold(`HTTP ${m.statuses.join(', ')}`)}  ${m.providerName}  ${c.dim(`(${how})`)}`,
     `${indent}  ${label(c, 'Meaning')} ${wrap(m.meaning, at, width)}`,
     `${indent}  ${label(c, 'Fix')} ${wrap(m.fix, at, width)}`,
     `${indent}  ${label(c, 'Retry')} ${retry}`,
@@ -61,7 +82,7 @@ function renderMatch(c: ChalkInstance, m: Match, indent: string, width: number |
 }
 
 /** What the input said, for findings read from a report rather than typed as a query. */
-function renderInput(c: ChalkInstance, f: Finding, width: number | undefined): string[] {
+function renderInput(c: Styles, f: Finding, width: number | undefined): string[] {
   const { input } = f;
   const what = [input.code ?? (input.status ? 'no error code' : 'error'), input.status ? `HTTP ${input.status}` : null].filter(Boolean).join(', ');
   const seen = f.count > 1 ? `seen ${f.count} times, first on line ${f.line}` : f.line !== null ? `line ${f.line}` : '';
@@ -87,9 +108,9 @@ function isQuery(f: Finding): boolean {
   return f.line === null && (f.input.kind === 'code' || f.input.kind === 'status' || f.input.kind === 'text');
 }
 
-/** Findings as text for a person. With colour level 0 the text has no escape sequences at all. */
+/** Findings as text for a person. With PLAIN styles the text has no escape sequences at all. */
 export function renderHuman(report: Report, options: HumanOptions): string {
-  const c = new Chalk({ level: options.colorLevel });
+  const c = options.styles;
   const blocks: string[] = [];
   const read = report.findings.filter((f) => !isQuery(f));
   if (read.length > 1) {

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const BIN = join(ROOT, 'bin', 'errlookup.js');
+export const BIN = join(ROOT, 'bin', 'errlookup.cjs');
 export const TIME_BIN = '/usr/bin/time';
 
 export interface RunOptions {
@@ -40,7 +40,7 @@ function childEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
-/** Runs the real CLI (bin/errlookup.js) in a child process. */
+/** Runs the real CLI (bin/errlookup.cjs) in a child process. */
 export function runCli(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   let command = process.execPath;
@@ -54,7 +54,7 @@ export function runCli(args: string[], opts: RunOptions = {}): Promise<RunResult
       command = TIME_BIN;
       argv = ['-f', '%M', '-o', rssFile, process.execPath, BIN, ...args];
     } else {
-      const cli = new URL('../../dist/cli.js', import.meta.url).href;
+      const cli = new URL('../../dist/cli.cjs', import.meta.url).href;
       const script =
         `import { writeFileSync } from 'node:fs';` +
         `process.on('exit', () => writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));` +

@@ -1,0 +1,107 @@
+/**
+ * The commander definition of the CLI: every command, option and help text. Loaded only when a
+ * command line needs it (a subcommand, --help, --version, an unusual option, or an error to
+ * report), because loading commander costs more than a whole lookup; `parseQuick` in cli.ts reads
+ * the common command lines, and a test holds the two to the same answers.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { completionScript, SHELLS, type Shell } from './completion.js';
+import { EXIT, UsageError } from './errors.js';
+import { getCatalogs, list, providers, search } from './index.js';
+import { safeJson } from './render/escape.js';
+import { chooseFormat, EXAMPLES, FORMATS, type CliEnv, type MainOptions, type OutputOptions } from './options.js';
+import type { Report } from './types.js';
+
+export { CommanderError };
+
+/** What the program's actions do, given by cli.ts: the program itself only parses. */
+export interface ProgramActions {
+  /** The main command: a query, or input from a file or stdin. */
+  main(query: string[], opts: MainOptions): Promise<void>;
+  /** Prints a listing (list, search) and returns its exit status. */
+  listing(report: Report, opts: OutputOptions): number;
+  setExit(code: number): void;
+}
+
+export function buildProgram(io: CliEnv, actions: ProgramActions, version: string): Command {
+  const { setExit } = actions;
+  const program = new Command();
+  program
+    .name('errlookup')
+    .description('Explain a failed cloud-storage request: Azure Blob Storage, Tencent Cloud COS and Amazon S3 error codes,\nHTTP statuses, XML/JSON error bodies, curl transcripts, SDK errors and AzCopy logs.')
+    .usage('[options] [code|status|message...]')
+    .argument('[query...]', 'an error code, an HTTP status, a provider message, or a whole error report')
+    .option('-f, --file <path>', 'read the error report from a file ("-" for stdin)')
+    .option('-p, --provider <id>', 'only this provider (see `errlookup providers`)')
+    .option('--retryable', 'print nothing; exit 0 if retrying can help, 1 if not or nothing matched')
+    .option('--json', 'print one JSON document (same as --format json)')
+    .addOption(new Option('--format <format>', 'output style').choices(FORMATS))
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured too)')
+    .version(version, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .addHelpText('after', EXAMPLES)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.write(s), writeErr: (s) => io.writeError(s), outputError: () => {} });
+
+  program.action((query: string[], opts: MainOptions) => actions.main(query, opts));
+
+  // Subcommands share the program's options (--provider, --json, --format, --retryable, --no-color),
+  // wherever they appear on the line: each action reads them with optsWithGlobals().
+  program
+    .command('list')
+    .description('list catalog entries (with --provider, --retryable and the output options)')
+    .option('-s, --status <status>', 'only entries with this status: 503, or a mask such as 4xx or 40x')
+    .action((_opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<OutputOptions & { provider?: string; status?: string }>();
+      const report = list({ provider: opts.provider, status: opts.status, retryable: opts.retryable });
+      setExit(actions.listing(report, { ...opts, retryable: false }));
+    });
+
+  program.command('providers').description('list the catalogs, their sizes and their sources').action((_opts: unknown, cmd: Command) => {
+    const opts = cmd.optsWithGlobals<OutputOptions>();
+    const all = providers();
+    const format = chooseFormat(opts);
+    if (format === 'json') {
+      io.write(`${safeJson({ schemaVersion: 1, providers: all, ...list() })}\n`);
+    } else if (format === 'short') {
+      io.write(all.map((p) => `${p.id} ${p.codes}`).join('\n') + '\n');
+    } else {
+      const width = Math.max(...all.map((p) => p.id.length));
+      io.write(all.map((p) => `${p.id.padEnd(width)}  ${String(p.codes).padStart(4)} codes  ${p.name}\n${' '.repeat(width)}  checked against: ${p.checkedAgainst}`).join('\n') + '\n');
+    }
+    setExit(EXIT.match);
+  });
+
+  program
+    .command('search')
+    .description('find entries whose meaning, fix or message mention all the words')
+    .argument('<words...>')
+    .action((words: string[], _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<OutputOptions & { provider?: string }>();
+      setExit(actions.listing(search(words, { provider: opts.provider, retryable: opts.retryable }), { ...opts, retryable: false }));
+    });
+
+  program
+    .command('completion')
+    .description(`print a shell completion script (${SHELLS.join(', ')})`)
+    .argument('<shell>', SHELLS.join(' | '))
+    .action((shell: string) => {
+      if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`unknown shell "${shell}" (known: ${SHELLS.join(', ')})`);
+      const set = getCatalogs();
+      // Every option of the program and its subcommands, as commander defines them.
+      const options = [program, ...program.commands].flatMap((c) => c.options);
+      const seen = new Set<string>();
+      const completionOptions = options.flatMap((o) => {
+        if (!o.long || seen.has(o.long)) return [];
+        seen.add(o.long);
+        const values = o.long === '--provider' ? set.providerIds : o.argChoices;
+        return [{ long: o.long, short: o.short, description: o.description, takesValue: o.required || o.optional, values, isFile: o.long === '--file' }];
+      });
+      const codes = [...new Set([...set.refs()].filter((r) => !r.catalog.generic).map((r) => r.entry.code))];
+      io.write(completionScript(shell as Shell, { subcommands: program.commands.map((c) => c.name()), options: completionOptions, codes }));
+      setExit(EXIT.match);
+    });
+
+  return program;
+}

@@ -1,0 +1,125 @@
+/**
+ * The short cuts that keep start-up fast must give the answers the full paths give:
+ *  - parseQuick reads a command line as commander does, or declines it;
+ *  - a bare word or status is answered by lookup exactly as the diagnoser would answer it;
+ *  - the packed catalogs the build writes hold exactly what data/ holds;
+ *  - the fuzzy pre-filter's distance bound never exceeds the real edit distance.
+ */
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadCatalogs, readPackedCatalogs } from '../src/catalog.js';
+import { diagnose } from '../src/index.js';
+import { distanceAtLeast, editDistance } from '../src/match.js';
+import { parseQuick, type CliEnv, type MainOptions } from '../src/options.js';
+import { buildProgram } from '../src/program.js';
+import { ROOT } from './helpers/spawn.js';
+
+/** What commander makes of a command line: the main command's query and options, or that it did something else. */
+async function commanderReads(argv: string[]): Promise<{ query: string[]; opts: MainOptions } | 'other'> {
+  const io: CliEnv = { argv, env: {}, stdin: process.stdin, stdoutIsTTY: false, write: () => {}, writeError: () => {} };
+  let seen: { query: string[]; opts: MainOptions } | 'other' = 'other';
+  const program = buildProgram(io, { main: async (query, opts) => void (seen = { query, opts: { ...opts } }), listing: () => 0, setExit: () => {} }, '0.0.0');
+  for (const cmd of program.commands) cmd.action(() => void (seen = 'other'));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch {
+    return 'other';
+  }
+  return seen;
+}
+
+describe('parseQuick reads a command line as commander does, or leaves it to commander', () => {
+  it.each([
+    [['ServerBusy']],
+    [['The', 'specified', 'key', 'does', 'not', 'exist.']],
+    [['--json', 'NoSuchKey']],
+    [['NoSuchKey', '--json']],
+    [['--format', 'short', '503']],
+    [['--format=github', '503']],
+    [['-p', 'azure-blob', 'AccessDenied']],
+    [['--provider=tencent-cos', 'AccessDenied', '--no-color']],
+    [['--retryable']],
+    [['--retryable', '--json', '--file', 'x.log']],
+    [['-f', 'x.log']],
+    [['--file=x.log', '--provider', 'aws-s3', '--provider', 'azure-blob']],
+    [[]],
+  ])('%j: same answer', async (argv) => {
+    const quick = parseQuick(argv);
+    expect(quick).not.toBeNull();
+    expect(quick).toEqual(await commanderReads(argv));
+  });
+
+  it.each([
+    [['list']],
+    [['--json', 'list']],
+    [['search', 'quota']],
+    [['providers']],
+    [['completion', 'bash']],
+    [['help']],
+    [['--help']],
+    [['-h']],
+    [['--version']],
+    [['--', '-x']],
+    [['-jp', 'x']],
+    [['--format', 'yaml', 'x']],
+    [['--format=']],
+    [['--file']],
+    [['--file', '-']],
+    [['--bogus', 'x']],
+    [['-1']],
+    [['--provider', '--json']],
+  ])('%j: declined', (argv) => {
+    expect(parseQuick(argv)).toBeNull();
+  });
+
+  it('declines exactly the subcommands commander has', () => {
+    const program = buildProgram({ argv: [], env: {}, stdin: process.stdin, stdoutIsTTY: false, write: () => {}, writeError: () => {} }, { main: async () => {}, listing: () => 0, setExit: () => {} }, '0.0.0');
+    for (const name of [...program.commands.map((c) => c.name()), 'help']) expect(parseQuick([name]), name).toBeNull();
+  });
+});
+
+describe('a bare word or status gets the answer the diagnoser gives', () => {
+  const set = loadCatalogs();
+  const words = [
+    ...new Set([
+      ...[...set.refs()].flatMap((r) => [r.entry.code, ...(r.entry.aliases ?? [])]),
+      ...[...set.refs()].flatMap((r) => r.entry.statuses.map(String)),
+      'SlowDwon',
+      'nosuchkey',
+      'ServerBsy',
+      'AccessDeniedException',
+      'StorageErrorCode.SERVER_BUSY',
+      'xyzzy',
+      '299',
+    ]),
+  ].filter((w) => /^(?:[A-Za-z][\w.-]{0,63}|[1-5]\d\d)$/.test(w));
+
+  it(`for all ${words.length} codes, aliases and statuses, and some typos`, async () => {
+    for (const word of words) {
+      // A Buffer goes the diagnoser's way (as stdin does); a string may take the short cut.
+      expect(await diagnose(word), word).toEqual(await diagnose(Buffer.from(word)));
+    }
+  }, 60_000);
+});
+
+describe('the packed catalogs (dist/catalogs.json)', () => {
+  it('hold exactly the checked catalogs of data/, and the same keys', () => {
+    const packed = readPackedCatalogs(readFileSync(`${ROOT}/dist/catalogs.json`, 'utf8'));
+    const checked = loadCatalogs();
+    expect(JSON.parse(JSON.stringify(packed.catalogs))).toEqual(JSON.parse(JSON.stringify(checked.catalogs)));
+    expect([...packed.byCode.keys()]).toEqual([...checked.byCode.keys()]);
+    expect([...packed.byMessage.keys()]).toEqual([...checked.byMessage.keys()]);
+    expect(packed.byAlias.get('nosuchkeyexception')?.map((r) => r.entry.code)).toEqual(checked.byAlias.get('nosuchkeyexception')?.map((r) => r.entry.code));
+  });
+});
+
+describe('the fuzzy pre-filter', () => {
+  it('bounds the edit distance from below, so it never drops a name scoring could keep', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), (a, b) => distanceAtLeast(a, b) <= editDistance(a, b)),
+      { numRuns: 2000 },
+    );
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é', 'ß') }), fc.string({ unit: fc.constantFrom('a', 'b', 'c') }), (a, b) => distanceAtLeast(a, b) <= editDistance(a, b)));
+  });
+});
