@@ -1,4 +1,4 @@
-import { fstatSync, promises as fsPromises, readFileSync, statSync, writeSync } from 'node:fs';
+import { fstatSync, promises as fsPromises, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { ErrlookupError, EXIT, InputError, UsageError } from './errors.js';
 import { diagnose, getCatalogs } from './index.js';
 import { chooseFormat, EXAMPLES, parseQuick, type CliEnv, type Format, type MainOptions, type OutputOptions } from './options.js';
@@ -106,7 +106,7 @@ function noMatchLine(f: Finding): string {
 
 /** The input as a stream of chunks, from a file or stdin; missing files and directories are input errors. */
 function openInput(io: CliEnv, file: string | undefined): AsyncIterable<Buffer | string> {
-  if (file === undefined || file === '-') return io.stdin as AsyncIterable<Buffer>;
+  if (file === undefined || file === '-') return io.stdin;
   let isDirectory = false;
   try {
     isDirectory = statSync(file).isDirectory();
@@ -300,6 +300,29 @@ function fdWriter(fd: 1 | 2): (text: string) => void {
   };
 }
 
+/**
+ * stdin, read straight from fd 0 in reused chunks: process.stdin would first set up a stream (and
+ * for a pipe the net module). A descriptor a parent left non-blocking (EAGAIN) hands the rest over
+ * to process.stdin. Like readFileChunks, a chunk is valid until the next one is requested.
+ */
+async function* readStdin(): AsyncGenerator<Buffer> {
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  for (;;) {
+    let read: number;
+    try {
+      read = readSync(0, buffer, 0, CHUNK_BYTES, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EOF') return;
+      if (code !== 'EAGAIN') throw e;
+      yield* process.stdin as AsyncIterable<Buffer>;
+      return;
+    }
+    if (read === 0) return;
+    yield buffer.subarray(0, read);
+  }
+}
+
 /** Whether a descriptor is a terminal; pipes and files are told apart by fstat, without loading the tty module. */
 function isTerminal(fd: number): boolean {
   try {
@@ -318,10 +341,7 @@ export async function main(): Promise<void> {
   const code = await run({
     argv: process.argv.slice(2),
     env: process.env,
-    // process.stdin costs milliseconds to set up: only touch it when the input is read.
-    get stdin() {
-      return process.stdin;
-    },
+    stdin: { isTTY: isTerminal(0), [Symbol.asyncIterator]: readStdin },
     stdoutIsTTY,
     columns: stdoutIsTTY ? process.stdout.columns : undefined,
     write: fdWriter(1),

@@ -30,7 +30,8 @@ Exit status: 0 a match, 1 no match (or, with --retryable, not retryable), 2 usag
 export interface CliEnv {
   argv: string[];
   env: Record<string, string | undefined>;
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean; fd?: number };
+  /** The input when no query or file is given: chunks, and whether it is a terminal (then errlookup shows its usage). */
+  stdin: AsyncIterable<Buffer | string> & { isTTY?: boolean };
   stdoutIsTTY: boolean;
   /** The terminal's width, when stdout is one. */
   columns?: number;
