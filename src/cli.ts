@@ -1,4 +1,4 @@
-import { fstatSync, promises as fsPromises, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { ErrlookupError, EXIT, InputError, UsageError } from './errors.js';
 import { diagnose, getCatalogs } from './index.js';
 import { chooseFormat, EXAMPLES, parseQuick, type CliEnv, type Format, type MainOptions, type OutputOptions } from './options.js';
@@ -118,27 +118,23 @@ function openInput(io: CliEnv, file: string | undefined): AsyncIterable<Buffer |
 }
 
 /**
- * A file's bytes in chunks, read into two buffers in turn: while the diagnoser works on one, the
- * next read fills the other. No allocation per chunk, so memory stays flat however large the
- * file. A chunk is valid until the next one is requested; the diagnoser copies what it keeps.
+ * A file's bytes in chunks of CHUNK_BYTES, read synchronously into one reused buffer: no allocation
+ * per chunk, so memory stays flat however large the file. A chunk is valid until the next one is
+ * requested; the diagnoser copies what it keeps. Synchronous reads: the diagnoser is the only work
+ * on the event loop, and awaiting a thread-pool read per 64 KiB chunk left it idle ~10% of the time.
+ * (Reading 1 MiB at a time and handing out 64 KiB slices measured no faster.)
  */
 async function* readFileChunks(file: string): AsyncIterable<Buffer> {
-  // fs.promises is loaded here, not at start-up: it brings the stream modules with it.
-  const handle = await fsPromises.open(file, 'r');
-  const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)] as const;
-  let turn = 0;
-  let next = handle.read(buffers[0], 0, CHUNK_BYTES, null);
+  const fd = openSync(file, 'r');
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   try {
     for (;;) {
-      const { bytesRead, buffer } = await next;
+      const bytesRead = readSync(fd, buffer, 0, CHUNK_BYTES, null);
       if (bytesRead === 0) return;
-      turn ^= 1;
-      next = handle.read(turn === 0 ? buffers[0] : buffers[1], 0, CHUNK_BYTES, null);
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
-    await next.catch(() => undefined);
-    await handle.close();
+    closeSync(fd);
   }
 }
 
