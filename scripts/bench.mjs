@@ -113,12 +113,16 @@ const BASE = { name: 'node -e 0', args: ['-e', '0'] };
 const XML_BODY =
   '<?xml version="1.0" encoding="utf-8"?><Error><Code>ServerBusy</Code><Message>Operations per second is over the account limit.\n' +
   'RequestId:5c1f0d7e-601e-0042-2b5a-9bc4f1000000\nTime:2024-05-01T10:00:00.1234567Z</Message></Error>';
-// For reference: the floor any ES-module CLI pays over `node -e 0` (the ESM loader itself).
+// For reference: the floor a CommonJS CLI (errlookup's) pays over `node -e 0`, and the higher one an
+// ES-module CLI would pay (the ESM loader itself).
+const EMPTY_CJS = `${OUT_DIR}empty.cjs`;
 const EMPTY_ESM = `${OUT_DIR}empty.mjs`;
 mkdirSync(OUT_DIR, { recursive: true });
+writeFileSync(EMPTY_CJS, '\n');
 writeFileSync(EMPTY_ESM, 'export {};\n');
 const STARTUP = [
-  { name: 'node empty.mjs (an empty ES module: the floor)', args: [EMPTY_ESM], target: null },
+  { name: 'node empty.cjs (an empty CommonJS file: the floor)', args: [EMPTY_CJS], target: null },
+  { name: 'node empty.mjs (an empty ES module)', args: [EMPTY_ESM], target: null },
   { name: 'errlookup ServerBusy', args: [CLI, 'ServerBusy'], target: 1.15 },
   { name: 'errlookup 503', args: [CLI, '503'], target: null },
   { name: 'errlookup SlowDwon (fuzzy)', args: [CLI, 'SlowDwon'], target: 1.3 },
