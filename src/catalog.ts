@@ -41,12 +41,11 @@ export interface KeyedRef extends EntryKeys {
   ref: CatalogEntryRef;
 }
 
-/** How a packed catalog reads one entry (see `readPackedCatalogs`). */
-const entryReaders = new WeakMap<Catalog, (index: number) => CatalogEntry>();
-
-function entryAt(catalog: Catalog, index: number): CatalogEntry {
-  const read = entryReaders.get(catalog);
-  return read ? read(index) : catalog.entries[index]!;
+/** Entries read on first use (a packed set, `readPackedCatalogs`): their keys, and how to read one. */
+export interface LazyEntries {
+  keys: readonly (readonly EntryKeys[])[];
+  /** The entry at this index of the catalog at this index; the reader keeps what it has read. */
+  read(catalog: number, index: number): CatalogEntry;
 }
 
 /** The loaded catalogs and the indexes built from them, each built on first use. */
@@ -58,16 +57,15 @@ export class CatalogSet {
   #byStatus?: Map<number, CatalogEntryRef[]>;
   #byMessage?: Map<string, CatalogEntryRef[]>;
 
-  /** `keys` gives each catalog's entry keys when the entries themselves are read lazily (a packed set). */
-  constructor(catalogs: readonly Catalog[], keys?: readonly (readonly EntryKeys[])[]) {
+  /** `lazy` gives the entries' keys and reads the entries on first use (a packed set). */
+  constructor(catalogs: readonly Catalog[], lazy?: LazyEntries) {
     this.catalogs = catalogs;
     this.#keyed = catalogs.flatMap((catalog, c) =>
-      (keys?.[c] ?? catalog.entries).map((k, index): KeyedRef => {
-        let entry: CatalogEntry | undefined;
+      (lazy?.keys[c] ?? catalog.entries).map((k, index): KeyedRef => {
         const ref = {
           catalog,
           get entry(): CatalogEntry {
-            return (entry ??= entryAt(catalog, index));
+            return lazy ? lazy.read(c, index) : catalog.entries[index]!;
           },
         };
         return { code: k.code, aliases: k.aliases, statuses: k.statuses, message: k.message, otherMessages: k.otherMessages, ref };
@@ -247,24 +245,22 @@ export interface CatalogPack {
 export function readPackedCatalogs(text: string): CatalogSet {
   const head = text.indexOf('\n');
   const pack = JSON.parse(text.slice(0, head)) as CatalogPack;
-  const catalogs: Catalog[] = [];
-  for (const { entries: spans, ...fields } of pack.catalogs) {
-    const parsed: CatalogEntry[] = [];
-    const read = (i: number): CatalogEntry => (parsed[i] ??= JSON.parse(text.slice(head + 1 + spans[i]!.at[0], head + 1 + spans[i]!.at[1])) as CatalogEntry);
+  const keys = pack.catalogs.map((c) => c.entries);
+  const parsed: CatalogEntry[][] = keys.map(() => []);
+  const read = (c: number, i: number): CatalogEntry => {
+    const [from, to] = keys[c]![i]!.at;
+    return (parsed[c]![i] ??= JSON.parse(text.slice(head + 1 + from, head + 1 + to)) as CatalogEntry);
+  };
+  const catalogs = pack.catalogs.map(({ entries: spans, ...fields }, c): Catalog => {
     let all: CatalogEntry[] | undefined;
-    const catalog = {
+    return {
       ...fields,
       get entries(): CatalogEntry[] {
-        return (all ??= spans.map((_, i) => read(i)));
+        return (all ??= spans.map((_, i) => read(c, i)));
       },
-    } as Catalog;
-    entryReaders.set(catalog, read);
-    catalogs.push(catalog);
-  }
-  return new CatalogSet(
-    catalogs,
-    pack.catalogs.map((c) => c.entries),
-  );
+    };
+  });
+  return new CatalogSet(catalogs, { keys, read });
 }
 
 declare const ERRLOOKUP_CHECKED_CATALOGS: string | undefined;
