@@ -124,45 +124,33 @@ interface FuzzyItem {
 }
 
 let fuseModule: Promise<typeof import('fuse.js')> | undefined;
-const fuzzyIndexes = new WeakMap<CatalogSet, Partial<Record<'codes' | 'messages', Fuse<FuzzyItem>>>>();
 
-/**
- * fuse.js is loaded, and the one index a query needs (codes, or messages for text) built, only
- * when the exact paths have failed.
- */
-async function fuzzyIndex(set: CatalogSet, kind: 'codes' | 'messages'): Promise<Fuse<FuzzyItem>> {
-  const cached = fuzzyIndexes.get(set) ?? {};
-  fuzzyIndexes.set(set, cached);
-  const built = cached[kind];
-  if (built) return built;
-  const { default: FuseClass } = await (fuseModule ??= import('fuse.js'));
-  const index = new FuseClass(await fuzzyItems(set, kind), FUSE_OPTIONS);
-  cached[kind] = index;
-  return index;
+/** fuse.js, loaded only when the exact paths have failed. */
+async function fuseClass(): Promise<typeof import('fuse.js').default> {
+  return (await (fuseModule ??= import('fuse.js'))).default;
 }
 
-const fuzzyItemLists = new WeakMap<CatalogSet, Partial<Record<'codes' | 'messages', FuzzyItem[]>>>();
-
-/** What fuzzy search looks through: every code and alias, or every message, normalised. */
-async function fuzzyItems(set: CatalogSet, kind: 'codes' | 'messages'): Promise<FuzzyItem[]> {
-  const cached = fuzzyItemLists.get(set) ?? {};
-  fuzzyItemLists.set(set, cached);
-  const built = cached[kind];
-  if (built) return built;
-  const items: FuzzyItem[] = [];
-  for (const { ref, code, aliases, message, otherMessages } of set.keyed()) {
-    if (ref.catalog.generic) continue;
-    if (kind === 'codes') {
-      for (const name of [code, ...(aliases ?? [])]) items.push({ key: normalizeCode(name), name, ref });
-    } else {
-      for (const text of [message, ...(otherMessages ?? [])]) {
-        if (text) items.push({ key: normalizeMessage(text), name: code, ref });
-      }
-    }
-  }
-  cached[kind] = items;
-  return items;
+/** Built once per set, on first use. */
+function cachedPerSet<T>(build: (set: CatalogSet) => T): (set: CatalogSet) => T {
+  const cache = new WeakMap<CatalogSet, T>();
+  return (set) => {
+    if (!cache.has(set)) cache.set(set, build(set));
+    return cache.get(set)!;
+  };
 }
+
+/** Every provider code and alias, normalised: what a code query is searched against. */
+const codeItems = cachedPerSet((set): FuzzyItem[] =>
+  set.keyed().flatMap(({ ref, code, aliases }) => (ref.catalog.generic ? [] : [code, ...(aliases ?? [])].map((name) => ({ key: normalizeCode(name), name, ref })))),
+);
+
+/** The fuse.js index of every provider message, normalised, for a query with spaces in it. */
+const messageIndex = cachedPerSet(async (set): Promise<Fuse<FuzzyItem>> => {
+  const items = set.keyed().flatMap(({ ref, code, message, otherMessages }) =>
+    ref.catalog.generic ? [] : [message, ...(otherMessages ?? [])].flatMap((text) => (text ? [{ key: normalizeMessage(text), name: code, ref }] : [])),
+  );
+  return new (await fuseClass())(items, FUSE_OPTIONS);
+});
 
 const bag = new Int32Array(64);
 
@@ -187,15 +175,13 @@ export function distanceAtLeast(a: string, b: string): number {
  * a thousand, a few milliseconds instead of tens.
  */
 async function codeCandidates(set: CatalogSet, needle: string): Promise<Fuse<FuzzyItem>> {
-  const all = await fuzzyItems(set, 'codes');
   const x = needle.slice(0, MAX_COMPARE);
-  const items = all.filter(({ key }) => {
+  const items = codeItems(set).filter(({ key }) => {
     const y = key.slice(0, MAX_COMPARE);
     const longer = Math.max(x.length, y.length);
     return longer === 0 || 1 - distanceAtLeast(x, y) / longer >= FUZZY_SUGGEST_MIN - 1e-9;
   });
-  const { default: FuseClass } = await (fuseModule ??= import('fuse.js'));
-  return new FuseClass(items, FUSE_OPTIONS);
+  return new (await fuseClass())(items, FUSE_OPTIONS);
 }
 
 /** Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of neighbours each cost 1. */
@@ -236,7 +222,7 @@ function score(needle: string, key: string, isText: boolean): number {
 export async function findFuzzy(set: CatalogSet, query: string, provider?: string): Promise<LookupResult> {
   const isText = /\s/.test(query.trim());
   const needle = isText ? normalizeMessage(query) : normalizeCode(query);
-  const index = isText ? await fuzzyIndex(set, 'messages') : await codeCandidates(set, needle);
+  const index = isText ? await messageIndex(set) : await codeCandidates(set, needle);
   // fuse.js works in 32-character windows: a long needle costs time and finds nothing more.
   const hits = index.search(needle.slice(0, 64), { limit: 30 });
   const scored = hits
