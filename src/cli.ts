@@ -217,7 +217,7 @@ async function runProgram(io: CliEnv): Promise<number> {
   const program = buildProgram(
     io,
     {
-      main: async (query, opts) => setExit(await runMain(io, query, opts, async () => program.helpInformation() + EXAMPLES + '\n')),
+      main: async (query, opts) => setExit(await runMain(io, query, opts, async () => usageOf(program))),
       listing: (report, opts) => renderListing(io, report, opts),
       setExit,
     },
@@ -236,11 +236,15 @@ async function runProgram(io: CliEnv): Promise<number> {
   return exit;
 }
 
-/** The usage text, from commander's definition of the program. */
+/** The usage a bare `errlookup` on a terminal prints: commander's help and the examples. */
+function usageOf(program: { helpInformation(): string }): string {
+  return program.helpInformation() + EXAMPLES + '\n';
+}
+
+/** The usage, from commander's definition of the program, for a command line read without it. */
 async function usage(io: CliEnv): Promise<string> {
   const { buildProgram } = await import('./program.js');
-  const program = buildProgram(io, { main: async () => {}, listing: () => EXIT.match, setExit: () => {} }, readVersion());
-  return program.helpInformation() + EXAMPLES + '\n';
+  return usageOf(buildProgram(io, { main: async () => {}, listing: () => EXIT.match, setExit: () => {} }, readVersion()));
 }
 
 /**
@@ -337,7 +341,13 @@ export async function main(): Promise<void> {
   const code = await run({
     argv: process.argv.slice(2),
     env: process.env,
-    stdin: { isTTY: isTerminal(0), [Symbol.asyncIterator]: readStdin },
+    // Asked only when there is no query and no file: a character device costs loading the tty module.
+    stdin: {
+      get isTTY() {
+        return isTerminal(0);
+      },
+      [Symbol.asyncIterator]: readStdin,
+    },
     stdoutIsTTY,
     columns: stdoutIsTTY ? process.stdout.columns : undefined,
     write: fdWriter(1),
