@@ -115,24 +115,14 @@ await build({
   plugins: [vendorEntries],
 });
 
-// data/ checked once, here, by the library just built (a bad catalog fails the build), and written
-// as the one file the bundles read at start-up.
-// The packed form (readPackedCatalogs in src/catalog.ts): a line of JSON with each catalog's fields
-// and each entry's keys and span, then the entries' JSON text, so a lookup parses only what it shows.
-const { getCatalogs } = await import(new URL('index.js', staging).href);
-let body = '';
-const pack = {
-  catalogs: getCatalogs().catalogs.map(({ entries, ...fields }) => ({
-    ...fields,
-    entries: entries.map((entry) => {
-      const json = JSON.stringify(entry);
-      const at = [body.length, body.length + json.length];
-      body += `${json}\n`;
-      return { code: entry.code, aliases: entry.aliases, statuses: entry.statuses, message: entry.message, otherMessages: entry.otherMessages, at };
-    }),
-  })),
-};
-writeFileSync(new URL('catalogs.json', staging), `${JSON.stringify(pack)}\n${body}`);
+// data/ checked once, here (a bad catalog fails the build), and written in the packed form the
+// bundles read at start-up (packCatalogs and readPackedCatalogs in src/catalog.ts). The writer is
+// bundled on its own for this step and not shipped.
+const packer = new URL('packer.mjs', staging);
+await build({ entryPoints: ['src/catalog.ts'], outfile: packer.pathname, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
+const { loadCatalogs, packCatalogs } = await import(packer.href);
+writeFileSync(new URL('catalogs.json', staging), packCatalogs(loadCatalogs()));
+rmSync(packer);
 
 // Type declarations for the library entry (package.json "types").
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', 'dist.building'], { stdio: 'inherit' });

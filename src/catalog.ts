@@ -32,8 +32,6 @@ export interface EntryKeys {
   code: string;
   aliases?: string[];
   statuses: number[];
-  message?: string;
-  otherMessages?: string[];
 }
 
 /** An entry's keys and its reference, whose `entry` is read when first asked for. */
@@ -41,36 +39,64 @@ export interface KeyedRef extends EntryKeys {
   ref: CatalogEntryRef;
 }
 
-/** Entries read on first use (a packed set, `readPackedCatalogs`): their keys, and how to read one. */
-export interface LazyEntries {
-  keys: readonly (readonly EntryKeys[])[];
-  /** The entry at this index of the catalog at this index; the reader keeps what it has read. */
-  read(catalog: number, index: number): CatalogEntry;
+/**
+ * The indexes of a set, each from a normalised key to the entries filed under it: `code` and
+ * `alias` by `normalizeCode`, `status` by the status's digits, `message` by `messageKeys`.
+ */
+export type IndexName = 'code' | 'alias' | 'status' | 'message';
+const INDEX_NAMES: readonly IndexName[] = ['code', 'alias', 'status', 'message'];
+
+/**
+ * A packed set's entries (`readPackedCatalogs`), numbered across catalogs in catalog order: read,
+ * and their keys looked up, on first use.
+ */
+interface LazyEntries {
+  /** How many entries each catalog has. */
+  counts: readonly number[];
+  /** Every entry's keys, in order. */
+  keys(): readonly EntryKeys[];
+  /** Every entry's `messageKeys`, in order. */
+  messageKeys(): readonly (readonly string[])[];
+  /** The numbers of the entries filed under this key. */
+  find(index: IndexName, key: string): readonly number[];
+  /** Entry number n; the reader keeps what it has read. */
+  read(n: number): CatalogEntry;
+}
+
+/** An entry's literal messages, normalised (`normalizeMessage`) and without repeats: the keys of the `message` index. */
+export function messageKeys(entry: Pick<CatalogEntry, 'message' | 'otherMessages'>): string[] {
+  return [...new Set([entry.message, ...(entry.otherMessages ?? [])].filter((m): m is string => !!m).map(normalizeMessage))];
+}
+
+/** One index of a set, built from the entries' keys: each key with the numbers of its entries, in order. */
+function buildIndex(index: IndexName, keys: readonly EntryKeys[], messages: () => readonly (readonly string[])[]): Map<string, number[]> {
+  const map = new Map<string, number[]>();
+  for (const [n, k] of keys.entries()) {
+    const filed =
+      index === 'code' ? [normalizeCode(k.code)] : index === 'alias' ? (k.aliases ?? []).map(normalizeCode) : index === 'status' ? k.statuses.map(String) : messages()[n]!;
+    for (const key of new Set(filed)) {
+      const list = map.get(key);
+      if (list) list.push(n);
+      else map.set(key, [n]);
+    }
+  }
+  return map;
 }
 
 /** The loaded catalogs and the indexes built from them, each built on first use. */
 export class CatalogSet {
   readonly catalogs: readonly Catalog[];
-  #keyed: KeyedRef[];
-  #byCode?: Map<string, CatalogEntryRef[]>;
-  #byAlias?: Map<string, CatalogEntryRef[]>;
-  #byStatus?: Map<number, CatalogEntryRef[]>;
+  #lazy?: LazyEntries;
+  #refs: CatalogEntryRef[] = [];
+  #keyed?: KeyedRef[];
+  #messageKeys?: readonly (readonly string[])[];
+  #indexes = new Map<IndexName, Map<string, number[]>>();
   #byMessage?: Map<string, CatalogEntryRef[]>;
 
-  /** `lazy` gives the entries' keys and reads the entries on first use (a packed set). */
+  /** `lazy` reads the entries and answers the indexes of a packed set. */
   constructor(catalogs: readonly Catalog[], lazy?: LazyEntries) {
     this.catalogs = catalogs;
-    this.#keyed = catalogs.flatMap((catalog, c) =>
-      (lazy?.keys[c] ?? catalog.entries).map((k, index): KeyedRef => {
-        const ref = {
-          catalog,
-          get entry(): CatalogEntry {
-            return lazy ? lazy.read(c, index) : catalog.entries[index]!;
-          },
-        };
-        return { code: k.code, aliases: k.aliases, statuses: k.statuses, message: k.message, otherMessages: k.otherMessages, ref };
-      }),
-    );
+    this.#lazy = lazy;
   }
 
   get providerIds(): string[] {
@@ -87,42 +113,60 @@ export class CatalogSet {
     return this.catalogs.find((c) => c.provider === provider);
   }
 
-  get byCode(): Map<string, CatalogEntryRef[]> {
-    return (this.#byCode ??= this.#index((k) => [normalizeCode(k.code)]));
+  /** The entries filed under this key (already normalised) in this index, in catalog order. */
+  lookup(index: IndexName, key: string): CatalogEntryRef[] {
+    const numbers = this.#lazy ? this.#lazy.find(index, key) : this.index(index).get(key);
+    return numbers ? numbers.map((n) => this.#ref(n)) : [];
   }
 
-  get byAlias(): Map<string, CatalogEntryRef[]> {
-    return (this.#byAlias ??= this.#index((k) => (k.aliases ?? []).map(normalizeCode)));
+  /** A whole index: each key with the numbers of its entries (their places in `keyed()`). */
+  index(index: IndexName): ReadonlyMap<string, readonly number[]> {
+    let map = this.#indexes.get(index);
+    if (!map) this.#indexes.set(index, (map = buildIndex(index, this.keyed(), () => this.messageKeys())));
+    return map;
   }
 
-  get byStatus(): Map<number, CatalogEntryRef[]> {
-    return (this.#byStatus ??= this.#index((k) => k.statuses));
-  }
-
+  /** Every message key with its entries: for matching a message by its beginning. */
   get byMessage(): Map<string, CatalogEntryRef[]> {
-    return (this.#byMessage ??= this.#index((k) => [k.message, ...(k.otherMessages ?? [])].filter((m): m is string => !!m).map(normalizeMessage)));
+    return (this.#byMessage ??= new Map([...this.index('message')].map(([key, numbers]) => [key, numbers.map((n) => this.#ref(n))])));
   }
 
   /** Every entry, in catalog order. */
   refs(): Iterable<CatalogEntryRef> {
-    return this.#keyed.map((k) => k.ref);
+    return this.keyed().map((k) => k.ref);
   }
 
   /** Every entry's keys and reference, in catalog order, without reading the entries. */
   keyed(): readonly KeyedRef[] {
-    return this.#keyed;
+    return (this.#keyed ??= (this.#lazy?.keys() ?? this.catalogs.flatMap((c) => c.entries)).map((k, n) => ({
+      code: k.code,
+      aliases: k.aliases,
+      statuses: k.statuses,
+      ref: this.#ref(n),
+    })));
   }
 
-  #index<K>(keys: (k: KeyedRef) => K[]): Map<K, CatalogEntryRef[]> {
-    const index = new Map<K, CatalogEntryRef[]>();
-    for (const k of this.#keyed) {
-      for (const key of new Set(keys(k))) {
-        const list = index.get(key);
-        if (list) list.push(k.ref);
-        else index.set(key, [k.ref]);
-      }
-    }
-    return index;
+  /** Every entry's `messageKeys`, in the order of `keyed()`. */
+  messageKeys(): readonly (readonly string[])[] {
+    return (this.#messageKeys ??= this.#lazy?.messageKeys() ?? this.keyed().map((k) => messageKeys(k.ref.entry)));
+  }
+
+  /** Entry number n's reference, the same object each time. */
+  #ref(n: number): CatalogEntryRef {
+    const known = this.#refs[n];
+    if (known) return known;
+    const lazy = this.#lazy;
+    let c = 0;
+    let i = n;
+    for (let count; i >= (count = lazy ? lazy.counts[c]! : this.catalogs[c]!.entries.length); c++) i -= count;
+    const catalog = this.catalogs[c]!;
+    const index = i;
+    return (this.#refs[n] = {
+      catalog,
+      get entry(): CatalogEntry {
+        return lazy ? lazy.read(n) : catalog.entries[index]!;
+      },
+    });
   }
 }
 
@@ -232,35 +276,101 @@ export function loadCatalogs(dir: URL = DATA_DIR): CatalogSet {
 }
 
 /**
- * The packed form of checked catalogs that a build writes (scripts/build.mjs, dist/catalogs.json):
- * a first line of JSON with each catalog's own fields and, per entry, its keys and where its JSON
- * text lies in the rest of the file; then the entries' JSON. A lookup reads the keys and parses
- * only the entries it shows, not the whole 400 KB.
+ * The packed form of checked catalogs, which the build writes (scripts/build.mjs, dist/catalogs.json)
+ * so that a start-up reads one file, checks nothing and decodes only what it shows. A first line
+ * of JSON holds each catalog's own fields and its entry count, and the byte length of each part
+ * that follows, in this order:
+ * - `keys`: JSON, each entry's `EntryKeys` and `at`, the byte span of its JSON in `entries`;
+ * - `messages`: JSON, each entry's `messageKeys`;
+ * - one text index per `IndexName`, a line for each key: `\n` key `\t` entries, each entry as
+ *   `number:from:to`, its number and span. A key never holds white space, so a
+ *   lookup is one search for `\n` key `\t`, and nothing is parsed;
+ * - `entries`: each entry's JSON, a line each.
+ * Entries are numbered across catalogs, in catalog order.
  */
-export interface CatalogPack {
-  catalogs: (Omit<Catalog, 'entries'> & { entries: (EntryKeys & { at: [number, number] })[] })[];
+const PARTS = ['keys', 'messages', ...INDEX_NAMES, 'entries'] as const;
+type PackedKeys = EntryKeys & { at: [number, number] };
+interface PackHead {
+  catalogs: (Omit<Catalog, 'entries'> & { count: number })[];
+  parts: Record<(typeof PARTS)[number], number>;
 }
 
-/** Reads a packed file's text into a set whose entries are parsed on first use. */
-export function readPackedCatalogs(text: string): CatalogSet {
-  const head = text.indexOf('\n');
-  const pack = JSON.parse(text.slice(0, head)) as CatalogPack;
-  const keys = pack.catalogs.map((c) => c.entries);
-  const parsed: CatalogEntry[][] = keys.map(() => []);
-  const read = (c: number, i: number): CatalogEntry => {
-    const [from, to] = keys[c]![i]!.at;
-    return (parsed[c]![i] ??= JSON.parse(text.slice(head + 1 + from, head + 1 + to)) as CatalogEntry);
+/** Writes a set in the packed form that `readPackedCatalogs` reads. */
+export function packCatalogs(set: CatalogSet): string {
+  const spans: [number, number][] = [];
+  let entries = '';
+  let size = 0;
+  for (const { ref } of set.keyed()) {
+    const json = JSON.stringify(ref.entry);
+    spans.push([size, (size += Buffer.byteLength(json))]);
+    entries += `${json}\n`;
+    size += 1;
+  }
+  const text: Record<(typeof PARTS)[number], string> = {
+    keys: JSON.stringify(set.keyed().map(({ code, aliases, statuses }, n): PackedKeys => ({ code, aliases, statuses, at: spans[n]! }))),
+    messages: JSON.stringify(set.messageKeys()),
+    ...(Object.fromEntries(
+      INDEX_NAMES.map((name) => [name, [...set.index(name)].map(([key, numbers]) => `\n${key}\t${numbers.map((n) => `${n}:${spans[n]!.join(':')}`).join(' ')}`).join('')]),
+    ) as Record<IndexName, string>),
+    entries,
   };
-  const catalogs = pack.catalogs.map(({ entries: spans, ...fields }, c): Catalog => {
+  const head: PackHead = {
+    catalogs: set.catalogs.map(({ entries: list, ...fields }) => ({ ...fields, count: list.length })),
+    parts: Object.fromEntries(PARTS.map((part) => [part, Buffer.byteLength(text[part])])) as PackHead['parts'],
+  };
+  return `${JSON.stringify(head)}\n${PARTS.map((part) => text[part]).join('')}`;
+}
+
+/** Reads a packed file into a set that decodes and parses each part, and each entry, on first use. */
+export function readPackedCatalogs(data: Buffer): CatalogSet {
+  const headEnd = data.indexOf(10);
+  if (headEnd < 0) throw new Error('not a packed catalog file');
+  const head = JSON.parse(data.toString('utf8', 0, headEnd)) as PackHead;
+  const part: Partial<Record<(typeof PARTS)[number], [number, number]>> = {};
+  let at = headEnd + 1;
+  for (const name of PARTS) part[name] = [at, (at += head.parts[name])];
+  if (at !== data.length) throw new Error('a packed catalog file of the wrong length');
+  const json = <T>(name: 'keys' | 'messages'): T => JSON.parse(data.toString('utf8', ...part[name]!)) as T;
+
+  const spans: [number, number][] = [];
+  const parsed: CatalogEntry[] = [];
+  const find = (index: IndexName, key: string): number[] => {
+    const [from, to] = part[index]!;
+    const line = data.indexOf(`\n${key}\t`, from, 'utf8');
+    if (line < 0 || line >= to) return [];
+    const start = line + Buffer.byteLength(key) + 2;
+    const end = data.indexOf(10, start);
+    return data
+      .toString('latin1', start, end < 0 || end > to ? to : end)
+      .split(' ')
+      .map((item) => {
+        const [n, a, b] = item.split(':').map(Number) as [number, number, number];
+        spans[n] = [a, b];
+        return n;
+      });
+  };
+  let allKeys: PackedKeys[] | undefined;
+  const keys = (): PackedKeys[] => (allKeys ??= json<PackedKeys[]>('keys'));
+  const read = (n: number): CatalogEntry => {
+    const [from, to] = spans[n] ?? keys()[n]!.at;
+    const base = part.entries![0];
+    return (parsed[n] ??= JSON.parse(data.toString('utf8', base + from, base + to)) as CatalogEntry);
+  };
+
+  let first = 0;
+  const catalogs = head.catalogs.map(({ count, ...fields }): Catalog => {
+    const offset = first;
+    first += count;
     let all: CatalogEntry[] | undefined;
     return {
       ...fields,
       get entries(): CatalogEntry[] {
-        return (all ??= spans.map((_, i) => read(c, i)));
+        return (all ??= Array.from({ length: count }, (_, i) => read(offset + i)));
       },
     };
   });
-  return new CatalogSet(catalogs, { keys, read });
+  const counts = head.catalogs.map((c) => c.count);
+  return new CatalogSet(catalogs, { counts, keys, messageKeys: () => json('messages'), find, read });
 }
 
 declare const ERRLOOKUP_CHECKED_CATALOGS: string | undefined;
@@ -273,7 +383,7 @@ declare const ERRLOOKUP_CHECKED_CATALOGS: string | undefined;
 export function bundledCatalogs(): CatalogSet {
   if (typeof ERRLOOKUP_CHECKED_CATALOGS === 'string') {
     try {
-      return readPackedCatalogs(readFileSync(new URL(ERRLOOKUP_CHECKED_CATALOGS, import.meta.url), 'utf8'));
+      return readPackedCatalogs(readFileSync(new URL(ERRLOOKUP_CHECKED_CATALOGS, import.meta.url)));
     } catch {
       // Not built yet (the build itself runs this code): check data/ instead.
     }

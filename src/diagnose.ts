@@ -310,7 +310,7 @@ export class Diagnoser {
     for (const n of [1, 2]) {
       if (parts.length <= n) break;
       const candidate = parts.slice(-n).join(' ');
-      if (candidate.length >= 8 && this.#set.byMessage.has(normalizeMessage(candidate))) return { slot: 'tail-message', kind: 'text', message: candidate };
+      if (candidate.length >= 8 && this.#set.lookup('message', normalizeMessage(candidate)).length > 0) return { slot: 'tail-message', kind: 'text', message: candidate };
     }
     return null;
   }
@@ -328,7 +328,7 @@ export class Diagnoser {
     }
     if (f.reasonOnly) return null;
     if (f.codeWords && f.code) {
-      const known = f.code.split(' ').find((w) => this.#set.byCode.has(normalizeCode(w)));
+      const known = f.code.split(' ').find((w) => this.#set.lookup('code', normalizeCode(w)).length > 0);
       return known ? { ...f, code: this.#canonical(known)!, codeWords: false } : null;
     }
     if (!f.weakCode || !f.code) return f;

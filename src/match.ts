@@ -68,11 +68,11 @@ export function findByName(set: CatalogSet, name: string, provider?: string): { 
   const bare = unqualified(name.trim());
   if (bare) keys.push(normalizeCode(bare));
   for (const [index, kind] of [
-    [set.byCode, 'exact'],
-    [set.byAlias, 'alias'],
+    ['code', 'exact'],
+    ['alias', 'alias'],
   ] as const) {
     for (const key of keys) {
-      const refs = inScope(index.get(key), provider);
+      const refs = inScope(set.lookup(index, key), provider);
       if (refs.length > 0) return { refs, kind };
     }
   }
@@ -80,7 +80,8 @@ export function findByName(set: CatalogSet, name: string, provider?: string): { 
   for (const key of keys) {
     const stripped = key.replace(/(?:exception|error)$/, '');
     if (stripped === key || stripped.length < 6) continue;
-    const refs = inScope(set.byCode.get(stripped) ?? set.byAlias.get(stripped), provider);
+    const code = set.lookup('code', stripped);
+    const refs = inScope(code.length > 0 ? code : set.lookup('alias', stripped), provider);
     if (refs.length > 0) return { refs, kind: 'alias' };
   }
   return null;
@@ -88,7 +89,7 @@ export function findByName(set: CatalogSet, name: string, provider?: string): { 
 
 /** Entries with this HTTP status; generic HTTP entries only when no provider entry has it. */
 export function findByStatus(set: CatalogSet, status: number, provider?: string): CatalogEntryRef[] {
-  const all = set.byStatus.get(status) ?? [];
+  const all = set.lookup('status', String(status));
   const specific = inScope(
     all.filter((r) => !r.catalog.generic),
     provider,
@@ -101,7 +102,7 @@ export function findByStatus(set: CatalogSet, status: number, provider?: string)
 export function findByMessage(set: CatalogSet, text: string, provider?: string): { refs: CatalogEntryRef[]; score: number } | null {
   const needle = normalizeMessage(text);
   if (needle.length === 0) return null;
-  const exact = inScope(set.byMessage.get(needle), provider);
+  const exact = inScope(set.lookup('message', needle), provider);
   if (exact.length > 0) return { refs: exact, score: 1 };
   if (needle.length < MESSAGE_PREFIX_MIN) return null;
   let best: { refs: CatalogEntryRef[]; score: number } | null = null;
@@ -146,9 +147,8 @@ const codeItems = cachedPerSet((set): FuzzyItem[] =>
 
 /** The fuse.js index of every provider message, normalised, for a query with spaces in it. */
 const messageIndex = cachedPerSet(async (set): Promise<Fuse<FuzzyItem>> => {
-  const items = set.keyed().flatMap(({ ref, code, message, otherMessages }) =>
-    ref.catalog.generic ? [] : [message, ...(otherMessages ?? [])].flatMap((text) => (text ? [{ key: normalizeMessage(text), name: code, ref }] : [])),
-  );
+  const messages = set.messageKeys();
+  const items = set.keyed().flatMap(({ ref, code }, i) => (ref.catalog.generic ? [] : messages[i]!.map((key) => ({ key, name: code, ref }))));
   return new (await fuseClass())(items, FUSE_OPTIONS);
 });
 
