@@ -90,7 +90,7 @@ const cjs = {
 };
 await build({
   ...cjs,
-  entryPoints: { cli: 'src/cli.ts' },
+  entryPoints: { errlookup: 'src/cli.ts' },
   outdir: 'dist.building',
   outExtension: { '.js': '.cjs' },
   // A CommonJS bundle has no import.meta: `new URL('../data/', import.meta.url)` gets the file's URL from __filename.
@@ -98,6 +98,8 @@ await build({
   banner: { js: "var __errlookupUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [vendorExternal],
 });
+// dist/cli.cjs, the entry: runs dist/errlookup.cjs and the vendor bundles from their code caches (src/boot.cts).
+await build({ ...cjs, entryPoints: { cli: 'src/boot.cts' }, outdir: 'dist.building', outExtension: { '.js': '.cjs' } });
 // Each entry is `module.exports = require(pkg)`, so a package that also ships ESM gives its CommonJS build,
 // whose module.exports the CLI's `import()` unwraps the same way Node would.
 const vendorEntries = {
@@ -128,6 +130,10 @@ rmSync(packer);
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', 'dist.building'], { stdio: 'inherit' });
 // …and for the CLI bundle, whose run() the tests drive in-process.
 copyFileSync(new URL('cli.d.ts', staging), new URL('cli.d.cts', staging));
+
+// The V8 code caches, written by a warm-up in a fresh node (scripts/code-cache.mjs): the caches hold
+// what that run compiled, and V8 takes a cache only from a process with the same flags.
+execFileSync(process.execPath, ['scripts/code-cache.mjs', 'dist.building'], { stdio: 'inherit' });
 
 const old = new URL('dist.old/', root);
 rmSync(old, { recursive: true, force: true });

@@ -3,9 +3,13 @@
  *  - parseQuick reads a command line as commander does, or declines it;
  *  - a bare word or status is answered by lookup exactly as the diagnoser would answer it;
  *  - the packed catalogs the build writes hold exactly what data/ holds;
- *  - the fuzzy pre-filter's distance bound never exceeds the real edit distance.
+ *  - the fuzzy pre-filter's distance bound never exceeds the real edit distance;
+ *  - V8 takes the code caches the build wrote, and a cache it refuses changes nothing.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogs, packCatalogs, readPackedCatalogs } from '../src/catalog.js';
@@ -131,5 +135,53 @@ describe('the fuzzy pre-filter', () => {
       { numRuns: 2000 },
     );
     fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é', 'ß') }), fc.string({ unit: fc.constantFrom('a', 'b', 'c') }), (a, b) => distanceAtLeast(a, b) <= editDistance(a, b)));
+  });
+});
+
+describe('the code caches (src/boot.cts)', () => {
+  /** In a fresh node: the CLI in `dist` run on each argv; what it printed, and what became of each bundle's cache. */
+  function inFreshNode(dist: string, argvs: string[][]): { out: string[]; compiled: { file: string; cacheRejected?: boolean }[] } {
+    const script = `
+      const cli = require(${JSON.stringify(`${dist}/cli.cjs`)});
+      (async () => {
+        const out = [];
+        for (const argv of ${JSON.stringify(argvs)}) {
+          let text = '';
+          const stdin = { isTTY: true, async *[Symbol.asyncIterator]() {} };
+          await cli.run({ argv, env: {}, stdin, stdoutIsTTY: false, write: (t) => (text += t), writeError: (t) => (text += t) });
+          out.push(text);
+        }
+        const compiled = cli[Symbol.for('errlookup.compiled')].map(({ file, cacheRejected }) => ({ file: file.slice(${dist.length + 1}), cacheRejected }));
+        process.stdout.write(JSON.stringify({ out, compiled }));
+      })();`;
+    return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as ReturnType<typeof inFreshNode>;
+  }
+  const argvs = [['ServerBusy'], ['SlowDwon'], ['--help']];
+
+  it('are taken by V8 for the CLI bundle and each vendor bundle it loads', () => {
+    const { compiled } = inFreshNode(`${ROOT}/dist`, argvs);
+    expect(compiled).toEqual([
+      { file: 'errlookup.cjs', cacheRejected: false },
+      { file: 'vendor/fuse.cjs', cacheRejected: false },
+      { file: 'vendor/commander.cjs', cacheRejected: false },
+    ]);
+  });
+
+  it('change no answer when V8 refuses one or it is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'errlookup-cache-'));
+    try {
+      cpSync(`${ROOT}/dist`, dir, { recursive: true });
+      writeFileSync(`${dir}/errlookup.cjs.cache`, Buffer.alloc(4096, 7));
+      rmSync(`${dir}/vendor/fuse.cjs.cache`);
+      const spoiled = inFreshNode(dir, argvs);
+      expect(spoiled.compiled.slice(0, 2)).toEqual([
+        { file: 'errlookup.cjs', cacheRejected: true },
+        { file: 'vendor/fuse.cjs', cacheRejected: undefined },
+      ]);
+      expect(spoiled.out).toEqual(inFreshNode(`${ROOT}/dist`, argvs).out);
+      expect(spoiled.out[0]).toContain('ServerBusy');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
