@@ -323,10 +323,16 @@ async function* readStdin(): AsyncGenerator<Buffer> {
   }
 }
 
-/** Whether a descriptor is a terminal; pipes and files are told apart by fstat, without loading the tty module. */
+/**
+ * Whether a descriptor is a terminal. Pipes and files are told apart by fstat, and /dev/null (where
+ * scripts send the output of `errlookup --retryable …`) by its device number, all without loading
+ * the tty module, which brings in net and streams: a few milliseconds.
+ */
 function isTerminal(fd: number): boolean {
   try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
+    const stat = fstatSync(fd);
+    if (!stat.isCharacterDevice()) return false;
+    if (stat.rdev === statSync('/dev/null', { throwIfNoEntry: false })?.rdev) return false;
   } catch {
     return false;
   }

@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -6,7 +7,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import schema from '../schema/errlookup.schema.json' with { type: 'json' };
 import { run } from '../src/cli.js';
-import { runCli } from './helpers/spawn.js';
+import { BIN, runCli } from './helpers/spawn.js';
 
 const ajv = new Ajv2020.default({ allErrors: true });
 const validate = ajv.compile(schema);
@@ -194,6 +195,19 @@ describe('--retryable', () => {
     expect((await runCli(['--retryable'], { stdin: slowDownAndUnknown })).code).toBe(1);
     expect((await runCli(['--retryable', '500'])).code).toBe(0); // a bare 500 is retried by the SDKs
     expect((await runCli(['--retryable', '501'])).code).toBe(1);
+  });
+
+  it.each([
+    [['--retryable', 'ServerBusy'], 0],
+    [['--retryable', 'NoSuchKey'], 1],
+    [['NoSuchKey'], 0],
+    [['NotARealCode'], 1],
+  ])('%j exits %i with its output sent to /dev/null, as a script writes it', (argv, status) => {
+    const devNull = openSync('/dev/null', 'w');
+    const r = spawnSync(process.execPath, [BIN, ...argv], { stdio: ['ignore', devNull, 'pipe'], encoding: 'utf8' });
+    closeSync(devNull);
+    expect(r.status).toBe(status);
+    if (status === 0) expect(r.stderr).toBe('');
   });
 
   it('prints the JSON document when combined with --json', async () => {
