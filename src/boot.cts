@@ -9,7 +9,6 @@
  * Node 20 has no module compile cache of its own (module.enableCompileCache is Node 22).
  */
 import fs = require('node:fs');
-import nodeModule = require('node:module');
 import path = require('node:path');
 import vm = require('node:vm');
 
@@ -35,14 +34,14 @@ function load(file: string): unknown {
   }
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(file, 'utf8')}\n})`, { filename: file, cachedData });
   compiled.push({ file, cacheRejected: cachedData ? script.cachedDataRejected : undefined, script });
-  const nodeRequire = nodeModule.createRequire(file);
-  // The bundles' own require: a vendor bundle is loaded here too, with its cache; anything else is Node's.
+  // The bundles' own require: a vendor bundle is loaded here too, with its cache. The bundles
+  // require nothing else but Node's builtins, which this file's require gives.
   const bundleRequire = Object.assign((id: string): unknown => {
-    if (!id.startsWith('./vendor/')) return nodeRequire(id);
+    if (!id.startsWith('./vendor/')) return require(id);
     const vendor = path.join(dir, id);
     if (!vendors.has(vendor)) vendors.set(vendor, load(vendor));
     return vendors.get(vendor);
-  }, nodeRequire);
+  }, require);
   const module = { exports: {} as unknown };
   (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, bundleRequire, module, file, dir);
   return module.exports;

@@ -59,6 +59,8 @@ interface LazyEntries {
   messageKeys(): readonly (readonly string[])[];
   /** The numbers of the entries filed under this key. */
   find(index: IndexName, key: string): readonly number[];
+  /** A whole index. */
+  index(index: IndexName): Map<string, number[]>;
   /** Entry number n; the reader keeps what it has read. */
   read(n: number): CatalogEntry;
 }
@@ -116,19 +118,19 @@ export class CatalogSet {
   /** The entries filed under this key (already normalised) in this index, in catalog order. */
   lookup(index: IndexName, key: string): CatalogEntryRef[] {
     const numbers = this.#lazy ? this.#lazy.find(index, key) : this.index(index).get(key);
-    return numbers ? numbers.map((n) => this.#ref(n)) : [];
+    return numbers ? numbers.map((n) => this.ref(n)) : [];
   }
 
   /** A whole index: each key with the numbers of its entries (their places in `keyed()`). */
   index(index: IndexName): ReadonlyMap<string, readonly number[]> {
     let map = this.#indexes.get(index);
-    if (!map) this.#indexes.set(index, (map = buildIndex(index, this.keyed(), () => this.messageKeys())));
+    if (!map) this.#indexes.set(index, (map = this.#lazy?.index(index) ?? buildIndex(index, this.keyed(), () => this.messageKeys())));
     return map;
   }
 
   /** Every message key with its entries: for matching a message by its beginning. */
   get byMessage(): Map<string, CatalogEntryRef[]> {
-    return (this.#byMessage ??= new Map([...this.index('message')].map(([key, numbers]) => [key, numbers.map((n) => this.#ref(n))])));
+    return (this.#byMessage ??= new Map([...this.index('message')].map(([key, numbers]) => [key, numbers.map((n) => this.ref(n))])));
   }
 
   /** Every entry, in catalog order. */
@@ -142,7 +144,7 @@ export class CatalogSet {
       code: k.code,
       aliases: k.aliases,
       statuses: k.statuses,
-      ref: this.#ref(n),
+      ref: this.ref(n),
     })));
   }
 
@@ -151,22 +153,29 @@ export class CatalogSet {
     return (this.#messageKeys ??= this.#lazy?.messageKeys() ?? this.keyed().map((k) => messageKeys(k.ref.entry)));
   }
 
-  /** Entry number n's reference, the same object each time. */
-  #ref(n: number): CatalogEntryRef {
+  /** Entry number n's reference (its place in `keyed()`), the same object each time. */
+  ref(n: number): CatalogEntryRef {
     const known = this.#refs[n];
     if (known) return known;
     const lazy = this.#lazy;
     let c = 0;
     let i = n;
     for (let count; i >= (count = lazy ? lazy.counts[c]! : this.catalogs[c]!.entries.length); c++) i -= count;
-    const catalog = this.catalogs[c]!;
-    const index = i;
-    return (this.#refs[n] = {
-      catalog,
-      get entry(): CatalogEntry {
-        return lazy ? lazy.read(n) : catalog.entries[index]!;
-      },
-    });
+    return (this.#refs[n] = new EntryRef(this.catalogs[c]!, n, i, lazy));
+  }
+}
+
+/** A reference whose entry is read on first use. */
+class EntryRef implements CatalogEntryRef {
+  constructor(
+    readonly catalog: Catalog,
+    readonly n: number,
+    readonly index: number,
+    readonly lazy: LazyEntries | undefined,
+  ) {}
+
+  get entry(): CatalogEntry {
+    return this.lazy ? this.lazy.read(this.n) : this.catalog.entries[this.index]!;
   }
 }
 
@@ -280,16 +289,16 @@ export function loadCatalogs(dir: URL = DATA_DIR): CatalogSet {
  * so that a start-up reads one file, checks nothing and decodes only what it shows. A first line
  * of JSON holds each catalog's own fields and its entry count, and the byte length of each part
  * that follows, in this order:
- * - `keys`: JSON, each entry's `EntryKeys` and `at`, the byte span of its JSON in `entries`;
+ * - `keys`: JSON, each entry's `EntryKeys`;
  * - `messages`: JSON, each entry's `messageKeys`;
- * - one text index per `IndexName`, a line for each key: `\n` key `\t` entries, each entry as
- *   `number:from:to`, its number and span. A key never holds white space, so a
- *   lookup is one search for `\n` key `\t`, and nothing is parsed;
+ * - `spans`: JSON, where each entry's JSON lies in `entries`: a flat list of byte offsets, from and to;
+ * - one part per `IndexName`: JSON, the index as a list of `[key, [entry numbers]]`. Inside JSON a
+ *   quote in a string is escaped, so `[` or `,` then `["key",[` occurs only where that key starts:
+ *   a lookup searches for it and parses only its list;
  * - `entries`: each entry's JSON, a line each.
  * Entries are numbered across catalogs, in catalog order.
  */
-const PARTS = ['keys', 'messages', ...INDEX_NAMES, 'entries'] as const;
-type PackedKeys = EntryKeys & { at: [number, number] };
+const PARTS = ['keys', 'messages', 'spans', ...INDEX_NAMES, 'entries'] as const;
 interface PackHead {
   catalogs: (Omit<Catalog, 'entries'> & { count: number })[];
   parts: Record<(typeof PARTS)[number], number>;
@@ -297,21 +306,19 @@ interface PackHead {
 
 /** Writes a set in the packed form that `readPackedCatalogs` reads. */
 export function packCatalogs(set: CatalogSet): string {
-  const spans: [number, number][] = [];
+  const spans: number[] = [];
   let entries = '';
-  let size = 0;
   for (const { ref } of set.keyed()) {
     const json = JSON.stringify(ref.entry);
-    spans.push([size, (size += Buffer.byteLength(json))]);
+    const from = Buffer.byteLength(entries);
+    spans.push(from, from + Buffer.byteLength(json));
     entries += `${json}\n`;
-    size += 1;
   }
   const text: Record<(typeof PARTS)[number], string> = {
-    keys: JSON.stringify(set.keyed().map(({ code, aliases, statuses }, n): PackedKeys => ({ code, aliases, statuses, at: spans[n]! }))),
+    keys: JSON.stringify(set.keyed().map(({ code, aliases, statuses }): EntryKeys => ({ code, aliases, statuses }))),
     messages: JSON.stringify(set.messageKeys()),
-    ...(Object.fromEntries(
-      INDEX_NAMES.map((name) => [name, [...set.index(name)].map(([key, numbers]) => `\n${key}\t${numbers.map((n) => `${n}:${spans[n]!.join(':')}`).join(' ')}`).join('')]),
-    ) as Record<IndexName, string>),
+    spans: JSON.stringify(spans),
+    ...(Object.fromEntries(INDEX_NAMES.map((name) => [name, JSON.stringify([...set.index(name)])])) as Record<IndexName, string>),
     entries,
   };
   const head: PackHead = {
@@ -326,35 +333,29 @@ export function readPackedCatalogs(data: Buffer): CatalogSet {
   const headEnd = data.indexOf(10);
   if (headEnd < 0) throw new Error('not a packed catalog file');
   const head = JSON.parse(data.toString('utf8', 0, headEnd)) as PackHead;
-  const part: Partial<Record<(typeof PARTS)[number], [number, number]>> = {};
+  const part = {} as Record<(typeof PARTS)[number], [number, number]>;
   let at = headEnd + 1;
   for (const name of PARTS) part[name] = [at, (at += head.parts[name])];
   if (at !== data.length) throw new Error('a packed catalog file of the wrong length');
-  const json = <T>(name: 'keys' | 'messages'): T => JSON.parse(data.toString('utf8', ...part[name]!)) as T;
+  const json = <T>(name: (typeof PARTS)[number]): T => JSON.parse(data.toString('utf8', ...part[name])) as T;
 
-  const spans: [number, number][] = [];
-  const parsed: CatalogEntry[] = [];
   const find = (index: IndexName, key: string): number[] => {
-    const [from, to] = part[index]!;
-    const line = data.indexOf(`\n${key}\t`, from, 'utf8');
-    if (line < 0 || line >= to) return [];
-    const start = line + Buffer.byteLength(key) + 2;
-    const end = data.indexOf(10, start);
-    return data
-      .toString('latin1', start, end < 0 || end > to ? to : end)
-      .split(' ')
-      .map((item) => {
-        const [n, a, b] = item.split(':').map(Number) as [number, number, number];
-        spans[n] = [a, b];
-        return n;
-      });
+    const [from, to] = part[index];
+    const needle = Buffer.from(`${JSON.stringify(key)},[`);
+    for (let at = data.indexOf(needle, from); at >= 0 && at < to; at = data.indexOf(needle, at + 1)) {
+      if (data[at - 1] !== 0x5b /* [ */ || (data[at - 2] !== 0x5b && data[at - 2] !== 0x2c) /* [ or , */) continue;
+      const list = at + needle.length - 1;
+      return JSON.parse(data.toString('latin1', list, data.indexOf(0x5d /* ] */, list) + 1)) as number[];
+    }
+    return [];
   };
-  let allKeys: PackedKeys[] | undefined;
-  const keys = (): PackedKeys[] => (allKeys ??= json<PackedKeys[]>('keys'));
+  let spans: number[] | undefined;
+  const parsed: CatalogEntry[] = [];
   const read = (n: number): CatalogEntry => {
-    const [from, to] = spans[n] ?? keys()[n]!.at;
-    const base = part.entries![0];
-    return (parsed[n] ??= JSON.parse(data.toString('utf8', base + from, base + to)) as CatalogEntry);
+    if (parsed[n]) return parsed[n];
+    spans ??= json<number[]>('spans');
+    const base = part.entries[0];
+    return (parsed[n] = JSON.parse(data.toString('utf8', base + spans[2 * n]!, base + spans[2 * n + 1]!)) as CatalogEntry);
   };
 
   let first = 0;
@@ -369,8 +370,14 @@ export function readPackedCatalogs(data: Buffer): CatalogSet {
       },
     };
   });
-  const counts = head.catalogs.map((c) => c.count);
-  return new CatalogSet(catalogs, { counts, keys, messageKeys: () => json('messages'), find, read });
+  return new CatalogSet(catalogs, {
+    counts: head.catalogs.map((c) => c.count),
+    keys: () => json('keys'),
+    messageKeys: () => json('messages'),
+    find,
+    index: (name) => new Map(json<[string, number[]][]>(name)),
+    read,
+  });
 }
 
 declare const ERRLOOKUP_CHECKED_CATALOGS: string | undefined;

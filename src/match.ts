@@ -1,5 +1,5 @@
 import type Fuse from 'fuse.js';
-import { normalizeCode, normalizeMessage, type CatalogEntryRef, type CatalogSet } from './catalog.js';
+import { normalizeCode, normalizeMessage, type CatalogEntryRef, type CatalogSet, type IndexName } from './catalog.js';
 import { UsageError } from './errors.js';
 import type { Finding, InputKind, Match, MatchKind, Report } from './types.js';
 
@@ -119,9 +119,18 @@ export function findByMessage(set: CatalogSet, text: string, provider?: string):
 }
 
 interface FuzzyItem {
+  /** The normalised code, alias or message that fuse.js searches. */
   key: string;
-  name: string;
+  /** The entry's number in its set. */
+  n: number;
   ref: CatalogEntryRef;
+  /** The key is an alias of the entry's code. */
+  alias: boolean;
+}
+
+/** The name a hit is offered under: the code, or the alias that matched, as the catalog spells it. */
+function nameOf({ key, ref, alias }: FuzzyItem): string {
+  return (alias && ref.entry.aliases?.find((a) => normalizeCode(a) === key)) || ref.entry.code;
 }
 
 let fuseModule: Promise<typeof import('fuse.js')> | undefined;
@@ -140,46 +149,68 @@ function cachedPerSet<T>(build: (set: CatalogSet) => T): (set: CatalogSet) => T 
   };
 }
 
-/** Every provider code and alias, normalised: what a code query is searched against. */
-const codeItems = cachedPerSet((set): FuzzyItem[] =>
-  set.keyed().flatMap(({ ref, code, aliases }) => (ref.catalog.generic ? [] : [code, ...(aliases ?? [])].map((name) => ({ key: normalizeCode(name), name, ref })))),
-);
+/** The provider entries under each key of an index, as fuzzy items: from the index, so nothing is normalised again. */
+function itemsOf(set: CatalogSet, index: IndexName): FuzzyItem[] {
+  const items: FuzzyItem[] = [];
+  for (const [key, numbers] of set.index(index)) {
+    for (const n of numbers) {
+      const ref = set.ref(n);
+      if (!ref.catalog.generic) items.push({ key, n, ref, alias: index === 'alias' });
+    }
+  }
+  return items;
+}
+
+/** Every provider code and alias, normalised, in catalog order (each code before its aliases): what a code query is searched against. */
+const codeItems = cachedPerSet((set): FuzzyItem[] => [...itemsOf(set, 'code'), ...itemsOf(set, 'alias')].sort((a, b) => a.n - b.n));
 
 /** The fuse.js index of every provider message, normalised, for a query with spaces in it. */
-const messageIndex = cachedPerSet(async (set): Promise<Fuse<FuzzyItem>> => {
-  const messages = set.messageKeys();
-  const items = set.keyed().flatMap(({ ref, code }, i) => (ref.catalog.generic ? [] : messages[i]!.map((key) => ({ key, name: code, ref }))));
-  return new (await fuseClass())(items, FUSE_OPTIONS);
-});
-
-const bag = new Int32Array(64);
+const messageIndex = cachedPerSet(async (set): Promise<Fuse<FuzzyItem>> => new (await fuseClass())(itemsOf(set, 'message').sort((a, b) => a.n - b.n), FUSE_OPTIONS));
 
 /**
- * A lower bound on the edit distance, cheap to compute: an edit changes the length by at most one,
- * and the counts of characters (the strings as bags) by at most two. Characters are counted in 64
- * buckets; two sharing a bucket can only hide a difference, so the bound stays a lower bound.
+ * A lower bound on the edit distance from `a`, cheap to compute: an edit changes the length by at
+ * most one, and the counts of characters (the strings as bags) by at most two. Characters are
+ * counted in 64 buckets; two sharing a bucket can only hide a difference, so the bound stays a
+ * lower bound. `a` is counted once, for measuring it against many strings.
  */
+export function distanceFrom(a: string): (b: string) => number {
+  const counts = new Int32Array(64);
+  for (let i = 0; i < a.length; i++) counts[a.charCodeAt(i) & 63]!++;
+  const left = counts.slice();
+  return (b) => {
+    // The characters b shares with a (as bags); the rest of each is the bags' difference.
+    let shared = 0;
+    for (let i = 0; i < b.length; i++) {
+      const c = b.charCodeAt(i) & 63;
+      if (left[c]! > 0) {
+        left[c]!--;
+        shared++;
+      }
+    }
+    for (let i = 0; i < b.length; i++) {
+      const c = b.charCodeAt(i) & 63;
+      left[c] = counts[c]!;
+    }
+    return Math.max(Math.abs(a.length - b.length), Math.ceil((a.length + b.length - 2 * shared) / 2));
+  };
+}
+
 export function distanceAtLeast(a: string, b: string): number {
-  bag.fill(0);
-  for (let i = 0; i < a.length; i++) bag[a.charCodeAt(i) & 63]!++;
-  for (let i = 0; i < b.length; i++) bag[b.charCodeAt(i) & 63]!--;
-  let bagDiff = 0;
-  for (let i = 0; i < 64; i++) bagDiff += Math.abs(bag[i]!);
-  return Math.max(Math.abs(a.length - b.length), Math.ceil(bagDiff / 2));
+  return distanceFrom(a)(b);
 }
 
 /**
- * A fuse.js index over only the names a code query could match: those whose similarity, by the
- * lower bound on the edit distance, can still reach the suggestion threshold. Scoring (below) would
- * drop the others anyway; fuse.js, run cold at start-up, then searches tens of names rather than
- * a thousand, a few milliseconds instead of tens.
+ * A fuse.js index over only the names a code query could match with at least this similarity,
+ * by the lower bound on the edit distance. Scoring (below) would drop the others anyway; fuse.js,
+ * run cold at start-up, then searches tens of names rather than a thousand.
  */
-async function codeCandidates(set: CatalogSet, needle: string): Promise<Fuse<FuzzyItem>> {
+async function codeCandidates(set: CatalogSet, needle: string, least: number): Promise<Fuse<FuzzyItem>> {
   const x = needle.slice(0, MAX_COMPARE);
+  const bound = distanceFrom(x);
   const items = codeItems(set).filter(({ key }) => {
     const y = key.slice(0, MAX_COMPARE);
     const longer = Math.max(x.length, y.length);
-    return longer === 0 || 1 - distanceAtLeast(x, y) / longer >= FUZZY_SUGGEST_MIN - 1e-9;
+    return longer === 0 || (Math.abs(x.length - y.length) <= longer * (1 - least) + 1e-9 && 1 - bound(y) / longer >= least - 1e-9);
   });
   return new (await fuseClass())(items, FUSE_OPTIONS);
 }
@@ -222,7 +253,16 @@ function score(needle: string, key: string, isText: boolean): number {
 export async function findFuzzy(set: CatalogSet, query: string, provider?: string): Promise<LookupResult> {
   const isText = /\s/.test(query.trim());
   const needle = isText ? normalizeMessage(query) : normalizeCode(query);
-  const index = isText ? await messageIndex(set) : await codeCandidates(set, needle);
+  if (isText) return scoreHits(await messageIndex(set), needle, true, provider);
+  // Matches first, among the names close enough to reach a match's similarity (usually a handful);
+  // only when none is a match, the wider search for suggestions, which may cover most names.
+  const close = scoreHits(await codeCandidates(set, needle, FUZZY_MATCH_MIN), needle, false, provider);
+  if (close.matches.length > 0) return close;
+  return scoreHits(await codeCandidates(set, needle, FUZZY_SUGGEST_MIN), needle, false, provider);
+}
+
+/** fuse.js's hits for a needle, scored by similarity: the best as matches, or else the likeliest as suggestions. */
+function scoreHits(index: Fuse<FuzzyItem>, needle: string, isText: boolean, provider: string | undefined): LookupResult {
   // fuse.js works in 32-character windows: a long needle costs time and finds nothing more.
   const hits = index.search(needle.slice(0, 64), { limit: 30 });
   const scored = hits
@@ -240,7 +280,7 @@ export async function findFuzzy(set: CatalogSet, query: string, provider?: strin
       matches.push(toMatch(hit.item.ref, 'fuzzy', hit.score));
     }
   }
-  const suggestions = [...new Set(scored.filter((h) => h.score >= FUZZY_SUGGEST_MIN).map((h) => h.item.name))].slice(0, 5);
+  const suggestions = [...new Set(scored.filter((h) => h.score >= FUZZY_SUGGEST_MIN).map((h) => nameOf(h.item)))].slice(0, 5);
   return { matches, suggestions: matches.length > 0 ? [] : suggestions };
 }
 

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadCatalogs, packCatalogs, readPackedCatalogs } from '../src/catalog.js';
-import { diagnose } from '../src/index.js';
-import { distanceAtLeast, editDistance } from '../src/match.js';
+import { loadCatalogs, normalizeCode, packCatalogs, readPackedCatalogs } from '../src/catalog.js';
+import { diagnose, lookup } from '../src/index.js';
+import { distanceAtLeast, editDistance, similarity } from '../src/match.js';
 import { parseQuick, type CliEnv, type MainOptions } from '../src/options.js';
 import { buildProgram } from '../src/program.js';
 import { ROOT } from './helpers/spawn.js';
@@ -123,6 +123,7 @@ describe('the packed catalogs (dist/catalogs.json)', () => {
         expect(packed.lookup(name, key).map((r) => r.entry), `${name} ${key}`).toEqual(numbers.map((n) => checked.keyed()[n]!.ref.entry));
       }
     }
+    for (const name of ['code', 'alias', 'status', 'message'] as const) expect(packed.index(name), name).toEqual(checked.index(name));
     expect(packed.lookup('alias', 'nosuchkeyexception').map((r) => r.entry.code)).toEqual(['NoSuchKey']);
     expect(packed.lookup('code', 'nosuchkeyexc')).toEqual([]);
   });
@@ -135,6 +136,27 @@ describe('the fuzzy pre-filter', () => {
       { numRuns: 2000 },
     );
     fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é', 'ß') }), fc.string({ unit: fc.constantFrom('a', 'b', 'c') }), (a, b) => distanceAtLeast(a, b) <= editDistance(a, b)));
+  });
+});
+
+describe('the fuzzy search', () => {
+  const codes = [...loadCatalogs().refs()].filter((r) => !r.catalog.generic && r.entry.code.length >= 6).map((r) => r.entry.code);
+  it('matches a code at least as well as the code a one-edit typo came from', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...codes), fc.nat(), fc.constantFrom('a', 'e', 'x', 'z', 'Q'), fc.constantFrom('delete', 'insert', 'replace', 'swap'), async (code, at, ch, edit) => {
+        const i = at % code.length;
+        const typo =
+          edit === 'delete' ? code.slice(0, i) + code.slice(i + 1)
+          : edit === 'insert' ? code.slice(0, i) + ch + code.slice(i)
+          : edit === 'replace' ? code.slice(0, i) + ch + code.slice(i + 1)
+          : code.slice(0, i) + code.slice(i + 1, i + 2) + code[i] + code.slice(i + 2);
+        const own = similarity(normalizeCode(typo), normalizeCode(code));
+        if (own < 0.75) return;
+        const best = (await lookup(typo)).findings[0]!.matches[0];
+        expect(best?.score ?? 0, `${typo} (from ${code})`).toBeGreaterThanOrEqual(Math.round(own * 1000) / 1000);
+      }),
+      { numRuns: 400 },
+    );
   });
 });
 
