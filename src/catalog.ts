@@ -85,6 +85,9 @@ function buildIndex(index: IndexName, keys: readonly EntryKeys[], messages: () =
   return map;
 }
 
+/** How many lookups of one index a packed set answers by searching its text before it parses the index. */
+const SEARCHES_BEFORE_INDEX = 16;
+
 /** The loaded catalogs and the indexes built from them, each built on first use. */
 export class CatalogSet {
   readonly catalogs: readonly Catalog[];
@@ -93,6 +96,7 @@ export class CatalogSet {
   #keyed?: KeyedRef[];
   #messageKeys?: readonly (readonly string[])[];
   #indexes = new Map<IndexName, Map<string, number[]>>();
+  #searches = new Map<IndexName, number>();
   #byMessage?: Map<string, CatalogEntryRef[]>;
 
   /** `lazy` reads the entries and answers the indexes of a packed set. */
@@ -115,9 +119,20 @@ export class CatalogSet {
     return this.catalogs.find((c) => c.provider === provider);
   }
 
-  /** The entries filed under this key (already normalised) in this index, in catalog order. */
+  /**
+   * The entries filed under this key (already normalised) in this index, in catalog order. A packed
+   * set answers the first few lookups of an index by searching its text, which is all a single
+   * query needs; from then on (a log asks thousands) by the index itself, parsed once.
+   */
   lookup(index: IndexName, key: string): CatalogEntryRef[] {
-    const numbers = this.#lazy ? this.#lazy.find(index, key) : this.index(index).get(key);
+    const searched = this.#searches.get(index) ?? 0;
+    let numbers: readonly number[] | undefined;
+    if (this.#lazy && searched < SEARCHES_BEFORE_INDEX && !this.#indexes.has(index)) {
+      this.#searches.set(index, searched + 1);
+      numbers = this.#lazy.find(index, key);
+    } else {
+      numbers = this.index(index).get(key);
+    }
     return numbers ? numbers.map((n) => this.ref(n)) : [];
   }
 
