@@ -27,18 +27,6 @@ export interface CatalogEntryRef {
   entry: CatalogEntry;
 }
 
-/** What the name and status indexes need of an entry: known without reading the entry itself. */
-export interface EntryKeys {
-  code: string;
-  aliases?: string[];
-  statuses: number[];
-}
-
-/** An entry's keys and its reference, whose `entry` is read when first asked for. */
-export interface KeyedRef extends EntryKeys {
-  ref: CatalogEntryRef;
-}
-
 /**
  * The indexes of a set, each from a normalised key to the entries filed under it: `code` and
  * `alias` by `normalizeCode`, `status` by the status's digits, `message` by `messageKeys`.
@@ -53,10 +41,6 @@ const INDEX_NAMES: readonly IndexName[] = ['code', 'alias', 'status', 'message']
 interface LazyEntries {
   /** How many entries each catalog has. */
   counts: readonly number[];
-  /** Every entry's keys, in order. */
-  keys(): readonly EntryKeys[];
-  /** Every entry's `messageKeys`, in order. */
-  messageKeys(): readonly (readonly string[])[];
   /** The numbers of the entries filed under this key. */
   find(index: IndexName, key: string): readonly number[];
   /** A whole index. */
@@ -66,16 +50,16 @@ interface LazyEntries {
 }
 
 /** An entry's literal messages, normalised (`normalizeMessage`) and without repeats: the keys of the `message` index. */
-export function messageKeys(entry: Pick<CatalogEntry, 'message' | 'otherMessages'>): string[] {
+function messageKeys(entry: Pick<CatalogEntry, 'message' | 'otherMessages'>): string[] {
   return [...new Set([entry.message, ...(entry.otherMessages ?? [])].filter((m): m is string => !!m).map(normalizeMessage))];
 }
 
-/** One index of a set, built from the entries' keys: each key with the numbers of its entries, in order. */
-function buildIndex(index: IndexName, keys: readonly EntryKeys[], messages: () => readonly (readonly string[])[]): Map<string, number[]> {
+/** One index of a set, built from its entries: each key with the numbers of its entries, in order. */
+function buildIndex(index: IndexName, entries: readonly CatalogEntry[]): Map<string, number[]> {
   const map = new Map<string, number[]>();
-  for (const [n, k] of keys.entries()) {
+  for (const [n, e] of entries.entries()) {
     const filed =
-      index === 'code' ? [normalizeCode(k.code)] : index === 'alias' ? (k.aliases ?? []).map(normalizeCode) : index === 'status' ? k.statuses.map(String) : messages()[n]!;
+      index === 'code' ? [normalizeCode(e.code)] : index === 'alias' ? (e.aliases ?? []).map(normalizeCode) : index === 'status' ? e.statuses.map(String) : messageKeys(e);
     for (const key of new Set(filed)) {
       const list = map.get(key);
       if (list) list.push(n);
@@ -93,8 +77,6 @@ export class CatalogSet {
   readonly catalogs: readonly Catalog[];
   #lazy?: LazyEntries;
   #refs: CatalogEntryRef[] = [];
-  #keyed?: KeyedRef[];
-  #messageKeys?: readonly (readonly string[])[];
   #indexes = new Map<IndexName, Map<string, number[]>>();
   #searches = new Map<IndexName, number>();
   #byMessage?: Map<string, CatalogEntryRef[]>;
@@ -136,10 +118,10 @@ export class CatalogSet {
     return numbers ? numbers.map((n) => this.ref(n)) : [];
   }
 
-  /** A whole index: each key with the numbers of its entries (their places in `keyed()`). */
+  /** A whole index: each key with the numbers of its entries (see `ref`). */
   index(index: IndexName): ReadonlyMap<string, readonly number[]> {
     let map = this.#indexes.get(index);
-    if (!map) this.#indexes.set(index, (map = this.#lazy?.index(index) ?? buildIndex(index, this.keyed(), () => this.messageKeys())));
+    if (!map) this.#indexes.set(index, (map = this.#lazy?.index(index) ?? buildIndex(index, this.catalogs.flatMap((c) => c.entries))));
     return map;
   }
 
@@ -149,34 +131,25 @@ export class CatalogSet {
   }
 
   /** Every entry, in catalog order. */
-  refs(): Iterable<CatalogEntryRef> {
-    return this.keyed().map((k) => k.ref);
+  refs(): CatalogEntryRef[] {
+    let total = 0;
+    for (let c = 0; c < this.catalogs.length; c++) total += this.#count(c);
+    return Array.from({ length: total }, (_, n) => this.ref(n));
   }
 
-  /** Every entry's keys and reference, in catalog order, without reading the entries. */
-  keyed(): readonly KeyedRef[] {
-    return (this.#keyed ??= (this.#lazy?.keys() ?? this.catalogs.flatMap((c) => c.entries)).map((k, n) => ({
-      code: k.code,
-      aliases: k.aliases,
-      statuses: k.statuses,
-      ref: this.ref(n),
-    })));
-  }
-
-  /** Every entry's `messageKeys`, in the order of `keyed()`. */
-  messageKeys(): readonly (readonly string[])[] {
-    return (this.#messageKeys ??= this.#lazy?.messageKeys() ?? this.keyed().map((k) => messageKeys(k.ref.entry)));
-  }
-
-  /** Entry number n's reference (its place in `keyed()`), the same object each time. */
+  /** Entry number n's reference (entries are numbered across catalogs, in catalog order), the same object each time. */
   ref(n: number): CatalogEntryRef {
     const known = this.#refs[n];
     if (known) return known;
-    const lazy = this.#lazy;
     let c = 0;
     let i = n;
-    for (let count; i >= (count = lazy ? lazy.counts[c]! : this.catalogs[c]!.entries.length); c++) i -= count;
-    return (this.#refs[n] = new EntryRef(this.catalogs[c]!, n, i, lazy));
+    for (let count; i >= (count = this.#count(c)); c++) i -= count;
+    return (this.#refs[n] = new EntryRef(this.catalogs[c]!, n, i, this.#lazy));
+  }
+
+  /** How many entries catalog c has, without reading a packed set's entries. */
+  #count(c: number): number {
+    return this.#lazy ? this.#lazy.counts[c]! : this.catalogs[c]!.entries.length;
   }
 }
 
@@ -304,8 +277,6 @@ export function loadCatalogs(dir: URL = DATA_DIR): CatalogSet {
  * so that a start-up reads one file, checks nothing and decodes only what it shows. A first line
  * of JSON holds each catalog's own fields and its entry count, and the byte length of each part
  * that follows, in this order:
- * - `keys`: JSON, each entry's `EntryKeys`;
- * - `messages`: JSON, each entry's `messageKeys`;
  * - `spans`: JSON, where each entry's JSON lies in `entries`: a flat list of byte offsets, from and to;
  * - one part per `IndexName`: JSON, the index as a list of `[key, [entry numbers]]`. Inside JSON a
  *   quote in a string is escaped, so `[` or `,` then `["key",[` occurs only where that key starts:
@@ -313,7 +284,7 @@ export function loadCatalogs(dir: URL = DATA_DIR): CatalogSet {
  * - `entries`: each entry's JSON, a line each.
  * Entries are numbered across catalogs, in catalog order.
  */
-const PARTS = ['keys', 'messages', 'spans', ...INDEX_NAMES, 'entries'] as const;
+const PARTS = ['spans', ...INDEX_NAMES, 'entries'] as const;
 interface PackHead {
   catalogs: (Omit<Catalog, 'entries'> & { count: number })[];
   parts: Record<(typeof PARTS)[number], number>;
@@ -323,15 +294,13 @@ interface PackHead {
 export function packCatalogs(set: CatalogSet): string {
   const spans: number[] = [];
   let entries = '';
-  for (const { ref } of set.keyed()) {
+  for (const ref of set.refs()) {
     const json = JSON.stringify(ref.entry);
     const from = Buffer.byteLength(entries);
     spans.push(from, from + Buffer.byteLength(json));
     entries += `${json}\n`;
   }
   const text: Record<(typeof PARTS)[number], string> = {
-    keys: JSON.stringify(set.keyed().map(({ code, aliases, statuses }): EntryKeys => ({ code, aliases, statuses }))),
-    messages: JSON.stringify(set.messageKeys()),
     spans: JSON.stringify(spans),
     ...(Object.fromEntries(INDEX_NAMES.map((name) => [name, JSON.stringify([...set.index(name)])])) as Record<IndexName, string>),
     entries,
@@ -387,8 +356,6 @@ export function readPackedCatalogs(data: Buffer): CatalogSet {
   });
   return new CatalogSet(catalogs, {
     counts: head.catalogs.map((c) => c.count),
-    keys: () => json('keys'),
-    messageKeys: () => json('messages'),
     find,
     index: (name) => new Map(json<[string, number[]][]>(name)),
     read,
