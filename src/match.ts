@@ -149,23 +149,28 @@ function cachedPerSet<T>(build: (set: CatalogSet) => T): (set: CatalogSet) => T 
   };
 }
 
-/** The provider entries under each key of an index, as fuzzy items: from the index, so nothing is normalised again. */
-function itemsOf(set: CatalogSet, index: IndexName): FuzzyItem[] {
+/**
+ * The provider entries under each key of these indexes, as fuzzy items in catalog order (for one
+ * entry, in the order of the indexes): from the indexes, so nothing is normalised again.
+ */
+function itemsOf(set: CatalogSet, ...indexes: IndexName[]): FuzzyItem[] {
   const items: FuzzyItem[] = [];
-  for (const [key, numbers] of set.index(index)) {
-    for (const n of numbers) {
-      const ref = set.ref(n);
-      if (!ref.catalog.generic) items.push({ key, n, ref, alias: index === 'alias' });
+  for (const index of indexes) {
+    for (const [key, numbers] of set.index(index)) {
+      for (const n of numbers) {
+        const ref = set.ref(n);
+        if (!ref.catalog.generic) items.push({ key, n, ref, alias: index === 'alias' });
+      }
     }
   }
-  return items;
+  return items.sort((a, b) => a.n - b.n);
 }
 
-/** Every provider code and alias, normalised, in catalog order (each code before its aliases): what a code query is searched against. */
-const codeItems = cachedPerSet((set): FuzzyItem[] => [...itemsOf(set, 'code'), ...itemsOf(set, 'alias')].sort((a, b) => a.n - b.n));
+/** Every provider code and alias, normalised: what a code query is searched against. */
+const codeItems = cachedPerSet((set): FuzzyItem[] => itemsOf(set, 'code', 'alias'));
 
 /** The fuse.js index of every provider message, normalised, for a query with spaces in it. */
-const messageIndex = cachedPerSet(async (set): Promise<Fuse<FuzzyItem>> => new (await fuseClass())(itemsOf(set, 'message').sort((a, b) => a.n - b.n), FUSE_OPTIONS));
+const messageIndex = cachedPerSet(async (set): Promise<Fuse<FuzzyItem>> => new (await fuseClass())(itemsOf(set, 'message'), FUSE_OPTIONS));
 
 /**
  * A lower bound on the edit distance from `a`, cheap to compute: an edit changes the length by at
