@@ -324,12 +324,13 @@ export function readPackedCatalogs(data: Buffer): CatalogSet {
   const json = <T>(name: (typeof PARTS)[number]): T => JSON.parse(data.toString('utf8', ...part[name])) as T;
 
   const find = (index: IndexName, key: string): number[] => {
-    const [from, to] = part[index];
+    // Searched within the index's part only: a key that is not there would otherwise cost a search to the file's end.
+    const text = data.subarray(...part[index]);
     const needle = Buffer.from(`${JSON.stringify(key)},[`);
-    for (let at = data.indexOf(needle, from); at >= 0 && at < to; at = data.indexOf(needle, at + 1)) {
-      if (data[at - 1] !== 0x5b /* [ */ || (data[at - 2] !== 0x5b && data[at - 2] !== 0x2c) /* [ or , */) continue;
+    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+      if (text[at - 1] !== 0x5b /* [ */ || (text[at - 2] !== 0x5b && text[at - 2] !== 0x2c) /* [ or , */) continue;
       const list = at + needle.length - 1;
-      return JSON.parse(data.toString('latin1', list, data.indexOf(0x5d /* ] */, list) + 1)) as number[];
+      return JSON.parse(text.toString('latin1', list, text.indexOf(0x5d /* ] */, list) + 1)) as number[];
     }
     return [];
   };
