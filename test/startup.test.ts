@@ -7,13 +7,14 @@
  *  - V8 takes the code caches the build wrote, and a cache it refuses changes nothing.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogs, normalizeCode, packCatalogs, readPackedCatalogs } from '../src/catalog.js';
 import { diagnose, lookup } from '../src/index.js';
+import { CLUE_HINT, CLUES, findEvidence } from '../src/input/provider.js';
 import { distanceAtLeast, editDistance, similarity } from '../src/match.js';
 import { parseQuick, type CliEnv, type MainOptions } from '../src/options.js';
 import { buildProgram } from '../src/program.js';
@@ -134,6 +135,25 @@ describe('the fuzzy pre-filter', () => {
       { numRuns: 2000 },
     );
     fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é', 'ß') }), fc.string({ unit: fc.constantFrom('a', 'b', 'c') }), (a, b) => distanceAtLeast(a, b) <= editDistance(a, b)));
+  });
+});
+
+describe("the provider clues' word filter", () => {
+  /** What findEvidence found before the filter: every clue's pattern, tested on every line the first test lets by. */
+  const unfiltered = (line: string) => (CLUE_HINT.test(line) ? CLUES.filter((c) => c.pattern.test(line)).map((c) => c.reason) : []);
+  const found = (line: string) => findEvidence(line).map((e) => e.reason);
+  const fixtureLines = readdirSync(join(ROOT, 'test/fixtures'), { recursive: true, withFileTypes: true })
+    .filter((f) => f.isFile())
+    .flatMap((f) => readFileSync(join(f.parentPath, f.name), 'utf8').split('\n'));
+  const clueWords = CLUES.flatMap((c) => [c.pattern.source.replace(/\\(.)/g, '$1').replace(/[()?:|\\[\]^$*+{}]/g, ' '), ...c.needs]).join(' ').split(/\s+/);
+
+  it(`drops no clue on the ${fixtureLines.length} lines of the fixtures`, () => {
+    expect(fixtureLines.filter((line) => found(line).join() !== unfiltered(line).join())).toEqual([]);
+  });
+  it('drops no clue on text made of the words the clues look for, in any case', () => {
+    const word = fc.constantFrom(...clueWords).chain((w) => fc.constantFrom(w, w.toUpperCase(), w.toLowerCase(), w[0]!.toUpperCase() + w.slice(1)));
+    const line = fc.array(fc.oneof(word, fc.constantFrom(' ', '.', ':', '-', '<', '>', '_', '\\', 'server: ', 'RequestId:0f8fad5b-d9cb-469f-a165-70867728950e Time:2024-'), fc.string({ maxLength: 3 })), { maxLength: 8 }).map((parts) => parts.join(''));
+    fc.assert(fc.property(line, (l) => found(l).join() === unfiltered(l).join()), { numRuns: 3000 });
   });
 });
 

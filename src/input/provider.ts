@@ -8,6 +8,11 @@ const WEIGHT = { host: 5, header: 4, server: 4, body: 3, requestId: 2, sdk: 1 } 
 
 interface Clue {
   provider: Provider;
+  /**
+   * Lower-case words one of which the pattern needs: a line is tested against the pattern only if
+   * its lower-case text holds one. Most lines then compile and run no pattern at all.
+   */
+  needs: string[];
   pattern: RegExp;
   reason: string;
   weight: number;
@@ -17,34 +22,35 @@ interface Clue {
  * Clues found anywhere in a line. Sources: the providers' endpoint formats, their response headers
  * (x-ms-*, x-cos-*, x-amz-*), their `Server` header values, and the SDKs' exception and package names.
  */
-const CLUES: Clue[] = [
-  { provider: 'azure-blob', pattern: /\.(?:blob|dfs|file|queue|table)\.core\.(?:windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)/i, reason: 'core.windows.net host', weight: WEIGHT.host },
-  { provider: 'tencent-cos', pattern: /\.(?:myqcloud\.com|tencentcos\.cn)\b/i, reason: 'myqcloud.com host', weight: WEIGHT.host },
-  { provider: 'aws-s3', pattern: /\bs3[.-](?:[a-z0-9-]+\.)?amazonaws\.com(?:\.cn)?\b/i, reason: 'amazonaws.com host', weight: WEIGHT.host },
-  { provider: 'azure-blob', pattern: /\bx-ms-(?:request-id|error-code|version)\b/i, reason: 'x-ms-* header', weight: WEIGHT.header },
-  { provider: 'tencent-cos', pattern: /\bx-cos-(?:request-id|trace-id|error-code)\b/i, reason: 'x-cos-* header', weight: WEIGHT.header },
-  { provider: 'aws-s3', pattern: /\bx-amz-(?:request-id|id-2)\b/i, reason: 'x-amz-* header', weight: WEIGHT.header },
-  { provider: 'azure-blob', pattern: /\b(?:Windows-Azure-(?:Blob|File|Queue|Table)|Blob Service Version)\b/i, reason: 'Server: Windows-Azure-Blob', weight: WEIGHT.server },
-  { provider: 'tencent-cos', pattern: /\btencent-cos\b/i, reason: 'Server: tencent-cos', weight: WEIGHT.server },
-  { provider: 'aws-s3', pattern: /^\W*server:\s*AmazonS3\b/i, reason: 'Server: AmazonS3', weight: WEIGHT.server },
-  { provider: 'azure-blob', pattern: /<AuthenticationErrorDetail>|AuthenticationErrorDetail:/, reason: 'AuthenticationErrorDetail in the body', weight: WEIGHT.body },
-  { provider: 'azure-blob', pattern: /RequestId:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\\n|\s)+Time:\d{4}-/i, reason: 'RequestId/Time message suffix', weight: WEIGHT.body },
-  { provider: 'tencent-cos', pattern: /<TraceId>|\b[Tt]race_?[Ii]d["']?\s*[:=]/, reason: 'TraceId in the error', weight: WEIGHT.body },
-  { provider: 'aws-s3', pattern: /<HostId>/, reason: 'HostId in the body', weight: WEIGHT.body },
-  { provider: 'azure-blob', pattern: /\b(?:azure\.core\.exceptions|azure\.storage|Microsoft\.Azure\.Storage|Microsoft\.WindowsAzure\.Storage|Azure\.Storage|Azure\.RequestFailedException|RequestFailedException|BlobStorageException|DataLakeStorageException|com\.azure\.storage|azblob|azcore|azure-storage-blob|AzCopy|@azure\/storage|StorageErrorCode|BlobErrorCode)\b/, reason: 'Azure SDK or AzCopy', weight: WEIGHT.sdk },
-  { provider: 'tencent-cos', pattern: /\b(?:qcloud_cos|CosServiceError|CosServiceException|CosServerException|CosClientError|COSXML|cos-go-sdk|cos-js-sdk|cos-nodejs-sdk|cos-java-sdk|cos-php-sdk|coscmd|tencentyun|tcyun|Qcloud\\Cos|com\.qcloud\.cos|com\.tencent\.qcloud)\b/, reason: 'COS SDK', weight: WEIGHT.sdk },
-  { provider: 'aws-s3', pattern: /\b(?:botocore|boto3|s3cmd|AmazonS3Exception|S3Exception|aws-sdk|@aws-sdk|Service: Amazon S3|Service: S3|aws-cli|Aws\\S3)\b/, reason: 'AWS SDK', weight: WEIGHT.sdk },
+export const CLUES: readonly Clue[] = [
+  { provider: 'azure-blob', needs: ['.core.'], pattern: /\.(?:blob|dfs|file|queue|table)\.core\.(?:windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)/i, reason: 'core.windows.net host', weight: WEIGHT.host },
+  { provider: 'tencent-cos', needs: ['myqcloud.com', 'tencentcos.cn'], pattern: /\.(?:myqcloud\.com|tencentcos\.cn)\b/i, reason: 'myqcloud.com host', weight: WEIGHT.host },
+  { provider: 'aws-s3', needs: ['amazonaws.com'], pattern: /\bs3[.-](?:[a-z0-9-]+\.)?amazonaws\.com(?:\.cn)?\b/i, reason: 'amazonaws.com host', weight: WEIGHT.host },
+  { provider: 'azure-blob', needs: ['x-ms-'], pattern: /\bx-ms-(?:request-id|error-code|version)\b/i, reason: 'x-ms-* header', weight: WEIGHT.header },
+  { provider: 'tencent-cos', needs: ['x-cos-'], pattern: /\bx-cos-(?:request-id|trace-id|error-code)\b/i, reason: 'x-cos-* header', weight: WEIGHT.header },
+  { provider: 'aws-s3', needs: ['x-amz-'], pattern: /\bx-amz-(?:request-id|id-2)\b/i, reason: 'x-amz-* header', weight: WEIGHT.header },
+  { provider: 'azure-blob', needs: ['windows-azure-', 'blob service version'], pattern: /\b(?:Windows-Azure-(?:Blob|File|Queue|Table)|Blob Service Version)\b/i, reason: 'Server: Windows-Azure-Blob', weight: WEIGHT.server },
+  { provider: 'tencent-cos', needs: ['tencent-cos'], pattern: /\btencent-cos\b/i, reason: 'Server: tencent-cos', weight: WEIGHT.server },
+  { provider: 'aws-s3', needs: ['amazons3'], pattern: /^\W*server:\s*AmazonS3\b/i, reason: 'Server: AmazonS3', weight: WEIGHT.server },
+  { provider: 'azure-blob', needs: ['authenticationerrordetail'], pattern: /<AuthenticationErrorDetail>|AuthenticationErrorDetail:/, reason: 'AuthenticationErrorDetail in the body', weight: WEIGHT.body },
+  { provider: 'azure-blob', needs: ['requestid:'], pattern: /RequestId:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\\n|\s)+Time:\d{4}-/i, reason: 'RequestId/Time message suffix', weight: WEIGHT.body },
+  { provider: 'tencent-cos', needs: ['trace'], pattern: /<TraceId>|\b[Tt]race_?[Ii]d["']?\s*[:=]/, reason: 'TraceId in the error', weight: WEIGHT.body },
+  { provider: 'aws-s3', needs: ['<hostid>'], pattern: /<HostId>/, reason: 'HostId in the body', weight: WEIGHT.body },
+  { provider: 'azure-blob', needs: ['azure', 'requestfailedexception', 'blobstorageexception', 'datalakestorageexception', 'azblob', 'azcore', 'azcopy', 'storageerrorcode', 'bloberrorcode'], pattern: /\b(?:azure\.core\.exceptions|azure\.storage|Microsoft\.Azure\.Storage|Microsoft\.WindowsAzure\.Storage|Azure\.Storage|Azure\.RequestFailedException|RequestFailedException|BlobStorageException|DataLakeStorageException|com\.azure\.storage|azblob|azcore|azure-storage-blob|AzCopy|@azure\/storage|StorageErrorCode|BlobErrorCode)\b/, reason: 'Azure SDK or AzCopy', weight: WEIGHT.sdk },
+  { provider: 'tencent-cos', needs: ['qcloud', 'cosservice', 'cosserver', 'cosclient', 'cosxml', 'cos-', 'coscmd', 'tencentyun', 'tcyun'], pattern: /\b(?:qcloud_cos|CosServiceError|CosServiceException|CosServerException|CosClientError|COSXML|cos-go-sdk|cos-js-sdk|cos-nodejs-sdk|cos-java-sdk|cos-php-sdk|coscmd|tencentyun|tcyun|Qcloud\\Cos|com\.qcloud\.cos|com\.tencent\.qcloud)\b/, reason: 'COS SDK', weight: WEIGHT.sdk },
+  { provider: 'aws-s3', needs: ['boto', 's3cmd', 's3exception', 'aws-', 'service: ', 'aws\\s3'], pattern: /\b(?:botocore|boto3|s3cmd|AmazonS3Exception|S3Exception|aws-sdk|@aws-sdk|Service: Amazon S3|Service: S3|aws-cli|Aws\\S3)\b/, reason: 'AWS SDK', weight: WEIGHT.sdk },
 ];
 
 /** A cheap first test: a line without any of these words holds no clue. */
-const CLUE_HINT = /tcyun|s3cmd|core\.|myqcloud|tencentcos|amazonaws|[xX]-(?:[mM][sS]|[aA]mz|[cC]os)-|Windows-Azure|tencent-cos|AmazonS3|ErrorDetail|RequestId:|[Tt]race_?[Ii]d|<HostId>|azure|Azure|AzCopy|azblob|azcore|ErrorCode|qcloud|Qcloud|Cos[SC]|COSXML|cos-|coscmd|tencentyun|tcyun|boto|aws|Aws|S3/;
+export const CLUE_HINT = /tcyun|s3cmd|core\.|myqcloud|tencentcos|amazonaws|[xX]-(?:[mM][sS]|[aA]mz|[cC]os)-|Windows-Azure|tencent-cos|AmazonS3|ErrorDetail|RequestId:|[Tt]race_?[Ii]d|<HostId>|azure|Azure|AzCopy|azblob|azcore|ErrorCode|qcloud|Qcloud|Cos[SC]|COSXML|cos-|coscmd|tencentyun|tcyun|boto|aws|Aws|S3/;
 
 /** The clues in one line of input. */
 export function findEvidence(line: string): Evidence[] {
   const found: Evidence[] = [];
   if (!CLUE_HINT.test(line)) return found;
+  const lower = line.toLowerCase();
   for (const clue of CLUES) {
-    if (clue.pattern.test(line)) found.push({ provider: clue.provider, reason: clue.reason, weight: clue.weight });
+    if (clue.needs.some((word) => lower.includes(word)) && clue.pattern.test(line)) found.push({ provider: clue.provider, reason: clue.reason, weight: clue.weight });
   }
   return found;
 }
