@@ -558,7 +558,7 @@ function escapeRegExp(text: string): string {
 }
 
 const COMPILED = RULES.map((r) => ({
-  hint: r.hints ? new RegExp(r.hints.map(escapeRegExp).join('|')) : null,
+  hints: r.hints ?? null,
   gated: !!r.hints && !r.broad,
   fallback: r.fallback === true,
   test: new RegExp(r.trigger),
@@ -580,7 +580,8 @@ export function extractLine(line: string, before?: string): LineFacts[] {
   for (const rule of COMPILED) {
     if (rule.gated && !specific) continue;
     if (rule.fallback && found.some((f) => f.code)) continue;
-    if (rule.hint && !rule.hint.test(line)) continue;
+    // Plain substring tests: a regular expression per rule would be compiled at start-up, each for one line.
+    if (rule.hints && !rule.hints.some((h) => line.includes(h))) continue;
     if (!rule.test.test(line)) continue;
     const facts = rule.extract(line, before);
     if (facts) found.push(facts);
