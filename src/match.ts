@@ -150,13 +150,15 @@ function cachedPerSet<T>(build: (set: CatalogSet) => T): (set: CatalogSet) => T 
 }
 
 /**
- * The provider entries under each key of these indexes, as fuzzy items in catalog order (for one
- * entry, in the order of the indexes): from the indexes, so nothing is normalised again.
+ * The provider entries under each key of these indexes that `keep` accepts, as fuzzy items in
+ * catalog order (for one entry, in the order of the indexes): from the indexes, so nothing is
+ * normalised again, and only the kept keys' entries are looked at.
  */
-function itemsOf(set: CatalogSet, ...indexes: IndexName[]): FuzzyItem[] {
+function itemsOf(set: CatalogSet, indexes: readonly IndexName[], keep: (key: string) => boolean = () => true): FuzzyItem[] {
   const items: FuzzyItem[] = [];
   for (const index of indexes) {
     for (const [key, numbers] of set.index(index)) {
+      if (!keep(key)) continue;
       for (const n of numbers) {
         const ref = set.ref(n);
         if (!ref.catalog.generic) items.push({ key, n, ref, alias: index === 'alias' });
@@ -166,11 +168,8 @@ function itemsOf(set: CatalogSet, ...indexes: IndexName[]): FuzzyItem[] {
   return items.sort((a, b) => a.n - b.n);
 }
 
-/** Every provider code and alias, normalised: what a code query is searched against. */
-const codeItems = cachedPerSet((set): FuzzyItem[] => itemsOf(set, 'code', 'alias'));
-
 /** The fuse.js index of every provider message, normalised, for a query with spaces in it. */
-const messageIndex = cachedPerSet(async (set): Promise<Fuse<FuzzyItem>> => new (await fuseClass())(itemsOf(set, 'message'), FUSE_OPTIONS));
+const messageIndex = cachedPerSet(async (set): Promise<Fuse<FuzzyItem>> => new (await fuseClass())(itemsOf(set, ['message']), FUSE_OPTIONS));
 
 /**
  * A lower bound on the edit distance from `a`, cheap to compute: an edit changes the length by at
@@ -212,7 +211,7 @@ export function distanceAtLeast(a: string, b: string): number {
 async function codeCandidates(set: CatalogSet, needle: string, least: number): Promise<Fuse<FuzzyItem>> {
   const x = needle.slice(0, MAX_COMPARE);
   const bound = distanceFrom(x);
-  const items = codeItems(set).filter(({ key }) => {
+  const items = itemsOf(set, ['code', 'alias'], (key) => {
     const y = key.slice(0, MAX_COMPARE);
     const longer = Math.max(x.length, y.length);
     return longer === 0 || (Math.abs(x.length - y.length) <= longer * (1 - least) + 1e-9 && 1 - bound(y) / longer >= least - 1e-9);
