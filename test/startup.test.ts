@@ -9,7 +9,9 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogs, normalizeCode, packCatalogs, readPackedCatalogs } from '../src/catalog.js';
@@ -135,6 +137,21 @@ describe('the fuzzy pre-filter', () => {
       { numRuns: 2000 },
     );
     fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é', 'ß') }), fc.string({ unit: fc.constantFrom('a', 'b', 'c') }), (a, b) => distanceAtLeast(a, b) <= editDistance(a, b)));
+  });
+});
+
+describe("the CLI bundle's own file URL (its first line)", () => {
+  const banner = readFileSync(join(ROOT, 'dist/errlookup.cjs'), 'utf8').split('\n')[0]!;
+  const urlOf = new Function('__filename', 'require', `${banner}; return __errlookupUrl;`) as (file: string, req: NodeRequire) => string;
+  it('is what pathToFileURL gives, for any absolute path', () => {
+    const segment = fc.string({ unit: fc.constantFrom('a', 'Z', '0', '_', '.', '-', '+', '@', ' ', '%', '#', '?', 'é', '\\', ':'), minLength: 1, maxLength: 6 }).filter((x) => x !== '.' && x !== '..');
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 4 }), (parts) => {
+        const file = `/${parts.join('/')}`;
+        return urlOf(file, createRequire(import.meta.url)) === pathToFileURL(file).href;
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
