@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { RETRY_CLASSES, type BodilessNote, type Catalog, type CatalogEntry, type RetryClass } from './types.js';
 
 /** Where the catalogs live: `data/` beside `src/` in the repo and beside `dist/` in the package. */
@@ -312,20 +312,73 @@ export function packCatalogs(set: CatalogSet): string {
   return `${JSON.stringify(head)}\n${PARTS.map((part) => text[part]).join('')}`;
 }
 
-/** Reads a packed file into a set that decodes and parses each part, and each entry, on first use. */
-export function readPackedCatalogs(data: Buffer): CatalogSet {
-  const headEnd = data.indexOf(10);
-  if (headEnd < 0) throw new Error('not a packed catalog file');
-  const head = JSON.parse(data.toString('utf8', 0, headEnd)) as PackHead;
+/** Bytes `from` to `to` of a packed file, and its size. */
+export interface PackSource {
+  size: number;
+  bytes(from: number, to: number): Buffer;
+}
+
+/** A packed file in memory. */
+export function bufferSource(data: Buffer): PackSource {
+  return { size: data.length, bytes: (from, to) => data.subarray(from, to) };
+}
+
+/**
+ * A packed file on disk, read a range at a time (each read opens and closes it, so a set holds no
+ * descriptor): a start-up reads the head and the indexes, about 60 KB, and the few entries it shows,
+ * not the whole 450 KB.
+ */
+export function fileSource(file: URL | string): PackSource {
+  const read = (from: number, to: number, fd?: number): Buffer => {
+    const own = fd ?? openSync(file, 'r');
+    try {
+      const out = Buffer.allocUnsafe(to - from);
+      let got = 0;
+      while (got < out.length) {
+        const n = readSync(own, out, got, out.length - got, from + got);
+        if (n === 0) throw new Error('a packed catalog file shorter than its head says');
+        got += n;
+      }
+      return out;
+    } finally {
+      if (fd === undefined) closeSync(own);
+    }
+  };
+  const fd = openSync(file, 'r');
+  let size: number;
+  let first: Buffer;
+  try {
+    size = fstatSync(fd).size;
+    first = read(0, Math.min(size, 64 * 1024), fd);
+  } finally {
+    closeSync(fd);
+  }
+  return { size, bytes: (from, to) => (to <= first.length ? first.subarray(from, to) : read(from, to)) };
+}
+
+/** Entries read one by one before a set reads the whole entries part at once (a listing reads them all). */
+const ENTRY_READS_BEFORE_ALL = 16;
+
+/** Reads a packed file into a set that reads, decodes and parses each part, and each entry, on first use. */
+export function readPackedCatalogs(source: PackSource): CatalogSet {
+  let headEnd = -1;
+  for (let peek = 4096; headEnd < 0; peek *= 2) {
+    headEnd = source.bytes(0, Math.min(peek, source.size)).indexOf(10);
+    if (headEnd < 0 && peek >= source.size) throw new Error('not a packed catalog file');
+  }
+  const head = JSON.parse(source.bytes(0, headEnd).toString('utf8')) as PackHead;
   const part = {} as Record<(typeof PARTS)[number], [number, number]>;
   let at = headEnd + 1;
   for (const name of PARTS) part[name] = [at, (at += head.parts[name])];
-  if (at !== data.length) throw new Error('a packed catalog file of the wrong length');
-  const json = <T>(name: (typeof PARTS)[number]): T => JSON.parse(data.toString('utf8', ...part[name])) as T;
+  if (at !== source.size) throw new Error('a packed catalog file of the wrong length');
+  // Everything before the entries, in one read: the head, the spans and the indexes.
+  let front: Buffer | undefined;
+  const bytesOf = (name: Exclude<(typeof PARTS)[number], 'entries'>): Buffer => (front ??= source.bytes(0, part.entries[0])).subarray(...part[name]);
+  const json = <T>(name: Exclude<(typeof PARTS)[number], 'entries'>): T => JSON.parse(bytesOf(name).toString('utf8')) as T;
 
   const find = (index: IndexName, key: string): number[] => {
     // Searched within the index's part only: a key that is not there would otherwise cost a search to the file's end.
-    const text = data.subarray(...part[index]);
+    const text = bytesOf(index);
     const needle = Buffer.from(`${JSON.stringify(key)},[`);
     for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
       if (text[at - 1] !== 0x5b /* [ */ || (text[at - 2] !== 0x5b && text[at - 2] !== 0x2c) /* [ or , */) continue;
@@ -335,12 +388,17 @@ export function readPackedCatalogs(data: Buffer): CatalogSet {
     return [];
   };
   let spans: number[] | undefined;
+  let entries: Buffer | undefined;
+  let reads = 0;
   const parsed: CatalogEntry[] = [];
   const read = (n: number): CatalogEntry => {
     if (parsed[n]) return parsed[n];
     spans ??= json<number[]>('spans');
     const base = part.entries[0];
-    return (parsed[n] = JSON.parse(data.toString('utf8', base + spans[2 * n]!, base + spans[2 * n + 1]!)) as CatalogEntry);
+    if (!entries && ++reads > ENTRY_READS_BEFORE_ALL) entries = source.bytes(...part.entries);
+    const [from, to] = [spans[2 * n]!, spans[2 * n + 1]!];
+    const text = entries ? entries.subarray(from, to) : source.bytes(base + from, base + to);
+    return (parsed[n] = JSON.parse(text.toString('utf8')) as CatalogEntry);
   };
 
   let first = 0;
@@ -373,7 +431,7 @@ declare const ERRLOOKUP_CHECKED_CATALOGS: string | undefined;
 export function bundledCatalogs(): CatalogSet {
   if (typeof ERRLOOKUP_CHECKED_CATALOGS === 'string') {
     try {
-      return readPackedCatalogs(readFileSync(new URL(ERRLOOKUP_CHECKED_CATALOGS, import.meta.url)));
+      return readPackedCatalogs(fileSource(new URL(ERRLOOKUP_CHECKED_CATALOGS, import.meta.url)));
     } catch {
       // Not built yet (the build itself runs this code): check data/ instead.
     }
