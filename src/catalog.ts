@@ -9,6 +9,12 @@ export function normalizeCode(code: string): string {
   return code.toLowerCase().replace(/[\s_.'’-]+/g, '');
 }
 
+/** A normalised name without an exception class's `exception` or `error` suffix (a plain string test: no expression to compile at start-up). */
+export function withoutClassSuffix(key: string): string {
+  for (const suffix of ['exception', 'error']) if (key.endsWith(suffix)) return key.slice(0, -suffix.length);
+  return key;
+}
+
 /**
  * Message text compared loosely: case, white space, a trailing full stop and Azure's per-request
  * "RequestId:… Time:…" suffix are ignored.

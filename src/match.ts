@@ -1,5 +1,5 @@
 import type Fuse from 'fuse.js';
-import { normalizeCode, normalizeMessage, type CatalogEntryRef, type CatalogSet, type IndexName } from './catalog.js';
+import { normalizeCode, normalizeMessage, withoutClassSuffix, type CatalogEntryRef, type CatalogSet, type IndexName } from './catalog.js';
 import { UsageError } from './errors.js';
 import type { Finding, InputKind, Match, MatchKind, Report } from './types.js';
 
@@ -58,6 +58,7 @@ function inScope(refs: readonly CatalogEntryRef[] | undefined, provider: string 
 
 /** The code with any `Type.` or `Type::` qualifier dropped: `StorageErrorCode.SERVER_BUSY` → `SERVER_BUSY`. */
 function unqualified(query: string): string | null {
+  if (!query.includes('.') && !query.includes(':')) return null;
   const m = /^[A-Za-z][\w]*(?:(?:\.|::)[A-Za-z][\w]*)*(?:\.|::)([A-Za-z][\w]*)$/.exec(query);
   return m ? m[1]! : null;
 }
@@ -78,7 +79,7 @@ export function findByName(set: CatalogSet, name: string, provider?: string): { 
   }
   // SDK exception class names, NoSuchKeyException (Java v2) or AuthenticationFailedError (JS): an alias of the code.
   for (const key of keys) {
-    const stripped = key.replace(/(?:exception|error)$/, '');
+    const stripped = withoutClassSuffix(key);
     if (stripped === key || stripped.length < 6) continue;
     const code = set.lookup('code', stripped);
     const refs = inScope(code.length > 0 ? code : set.lookup('alias', stripped), provider);

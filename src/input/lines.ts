@@ -1,4 +1,4 @@
-import { normalizeCode } from '../catalog.js';
+import { normalizeCode, withoutClassSuffix } from '../catalog.js';
 import type { InputKind } from '../types.js';
 
 /**
@@ -98,7 +98,7 @@ export const SYNTHETIC_CODES: Record<string, number> = {
 
 /** The status an SDK-made code stands for, or null when the code is real. */
 export function syntheticStatus(code: string): number | null {
-  const key = normalizeCode(code).replace(/(?:exception|error)$/, '');
+  const key = withoutClassSuffix(normalizeCode(code));
   if (/^\d{3}$/.test(key)) return Number(key);
   return Object.hasOwn(SYNTHETIC_CODES, key) ? SYNTHETIC_CODES[key]! : null;
 }
