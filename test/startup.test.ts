@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bufferSource, fileSource, loadCatalogs, normalizeCode, packCatalogs, readPackedCatalogs } from '../src/catalog.js';
+import { bufferSource, fileSource, loadCatalogs, normalizeCode, normalizeMessage, packCatalogs, readPackedCatalogs } from '../src/catalog.js';
 import { diagnose, lookup } from '../src/index.js';
 import { CLUE_HINT, CLUES, findEvidence } from '../src/input/provider.js';
 import { distanceAtLeast, editDistance, similarity } from '../src/match.js';
@@ -138,6 +138,15 @@ describe('the fuzzy pre-filter', () => {
       { numRuns: 2000 },
     );
     fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é', 'ß') }), fc.string({ unit: fc.constantFrom('a', 'b', 'c') }), (a, b) => distanceAtLeast(a, b) <= editDistance(a, b)));
+  });
+});
+
+describe('normalizeMessage', () => {
+  /** The expressions it was written with, before string searches took their place. */
+  const asWritten = (m: string) => m.replace(/\s*RequestId:[\s\S]*$/i, '').replace(/\s+/g, ' ').trim().replace(/[.\s]+$/, '').toLowerCase();
+  it('gives what its expressions gave, for any text', () => {
+    const part = fc.oneof(fc.string(), fc.constantFrom('RequestId:', 'requestid:', 'REQUESTID: x', 'İ', 'K', ' . ', '.\n', '\t', '\u00a0', '\ufeff', 'Request Id:'));
+    fc.assert(fc.property(fc.array(part, { maxLength: 6 }), (parts) => normalizeMessage(parts.join('')) === asWritten(parts.join(''))), { numRuns: 3000 });
   });
 });
 
