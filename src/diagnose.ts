@@ -275,10 +275,13 @@ export class Diagnoser {
         if (tail) lineFacts.push(tail);
       }
     }
-    // Clues count for the error being assembled, and for the document as a whole while its first MiB is read.
+    // Clues count for the error being assembled or about to start (a request line just before its
+    // response), and for the document as a whole while its first MiB is read.
     const inReach = this.#group !== null && region.line - this.#group.lastLine <= EVIDENCE_REACH_LINES;
-    const evidence = inReach || region.thorough !== false || lineFacts.length > 0 ? findEvidence(region.text) : [];
-    for (const e of evidence) if (!this.#documentEvidence.has(e.reason)) this.#documentEvidence.set(e.reason, e);
+    const evidence = findEvidence(region.text);
+    if (inReach || region.thorough !== false || lineFacts.length > 0) {
+      for (const e of evidence) if (!this.#documentEvidence.has(e.reason)) this.#documentEvidence.set(e.reason, e);
+    }
     // The facts of one line are one statement: the line as a whole may start a new error, never a part of it.
     const group = this.#group;
     if (group && lineFacts.some((f) => conflicts(group, f, region.line))) this.#flush();

@@ -1,5 +1,6 @@
 // Edge cases for diagnose(). Every file under test/fixtures/edge/ is hand-made from the formats in test/fixtures/real.
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diagnose, type Finding, type InputKind } from '../src/index.js';
 
@@ -342,5 +343,37 @@ describe('review follow-ups', () => {
   it('does not take a database "Access denied for user" line for a storage error', async () => {
     const { findings } = await diagnose("ERROR 1045 (28000): Access denied for user 'root'@'localhost' (using password: YES)\nsecond line\n");
     expect(findings).toEqual([]);
+  });
+});
+
+describe('past the first MiB, where only the lines near an anchor word are read', () => {
+  // Filler that names no error, then curl transcripts whose provider is named only on the command line,
+  // the line before the status line (NoSuchKey is both S3's and COS's).
+  const filler = Array.from({ length: 20_000 }, (_, i) => `2024-05-01T10:00:00Z worker-${i % 16} heartbeat seq=${i} queue_depth=${i % 500}`).join('\n');
+  const transcript = (host: string) => [`$ curl -sS -i "https://${host}/reports/r1.csv"`, 'HTTP/1.1 404 Not Found', 'Content-Type: application/xml', '', '<?xml version="1.0" encoding="UTF-8"?>', '<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>'].join('\n');
+  const text = `${filler}\n${transcript('examplebucket.s3.us-east-1.amazonaws.com')}\n${filler.slice(0, 2000)}\n${transcript('examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com')}\n${filler.slice(0, 2000)}\n`;
+  const statusLines = [...text.matchAll(/^HTTP\/1\.1/gm)].map((m) => m.index);
+  async function* cutAt(...cuts: number[]): AsyncIterable<Buffer> {
+    const bytes = Buffer.from(text);
+    let from = 0;
+    for (const cut of [...cuts.sort((a, b) => a - b), bytes.length]) {
+      yield bytes.subarray(from, cut);
+      from = cut;
+    }
+  }
+
+  it('is past the first MiB', () => expect(statusLines[0]).toBeGreaterThan(1024 * 1024));
+  it('names each provider from the command line before the status line', () => expectCodes(text, ['aws-s3:NoSuchKey', 'tencent-cos:NoSuchKey']));
+  it.each(statusLines.map((at, i) => [i, at]))('the same when a chunk ends right before status line %i', async (_, at) => {
+    expect(await diagnose(cutAt(at!))).toEqual(await diagnose(text));
+  });
+  it('the same however the input is cut into chunks', async () => {
+    const whole = await diagnose(text);
+    const near = fc.oneof(...statusLines.map((at) => fc.integer({ min: at! - 300, max: at! + 300 })));
+    await fc.assert(fc.asyncProperty(fc.uniqueArray(near, { minLength: 1, maxLength: 4 }), async (cuts) => {
+        expect(await diagnose(cutAt(...cuts))).toEqual(whole);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

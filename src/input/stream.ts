@@ -24,6 +24,8 @@ export const THOROUGH_BYTES = 1024 * 1024;
 /** Lines read before and after an anchor line: a curl command and its headers, an AzCopy block. */
 const CONTEXT_BEFORE = 2;
 const CONTEXT_AFTER = 4;
+/** At most this much of a chunk's last lines is kept for the context of an anchor at the next chunk's start. */
+const KEPT_CONTEXT_BYTES = 2 * LINE_WINDOW;
 
 /**
  * Words that every error report the extractors understand carries at least once: `<Code>`,
@@ -146,8 +148,12 @@ export class RegionScanner {
       ANCHOR.lastIndex = state.pos;
       const m = ANCHOR.exec(text);
       if (!m || m.index >= limit) {
-        state.line += countNewlines(text, state.pos, limit);
-        state.pos = limit;
+        // The last lines stay for the next chunk, where an anchor on its first line reads them as context
+        // (they hold no anchor: searching them again finds nothing). Long ones are let go, to bound memory.
+        const keep = linesBack(text, limit, CONTEXT_BEFORE, state.pos);
+        const next = limit - keep <= KEPT_CONTEXT_BYTES ? keep : limit;
+        state.line += countNewlines(text, state.pos, next);
+        state.pos = next;
         break;
       }
       const hitLine = m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1;
