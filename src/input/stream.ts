@@ -98,6 +98,8 @@ export class RegionScanner {
   #offset = 0;
   /** Lines up to this number are context of an anchor and must be read, even if they arrive in a later chunk. */
   #owedThrough = 0;
+  /** The line before the next one to read, when the chunk's end cut a run of lines short: a run reads on with it. */
+  #runBefore: string | undefined;
   readonly #onRegion: (region: Region) => void;
 
   constructor(onRegion: (region: Region) => void) {
@@ -136,13 +138,16 @@ export class RegionScanner {
 
     // The reader's state: everything before `pos` is done, and `line` is the number of the line at `pos`.
     const state = { pos: 0, line: this.#line, carry: -1 };
+    // A run of lines the last chunk's end cut short goes on here, with the line before this chunk's first.
+    const carried = this.#runBefore;
+    this.#runBefore = undefined;
     if (state.line <= this.#owedThrough) {
-      this.#readLines(text, state, linesForward(text, 0, this.#owedThrough - state.line + 1, limit), limit, final);
+      this.#readLines(text, state, linesForward(text, 0, this.#owedThrough - state.line + 1, limit), limit, final, carried);
     }
     while (state.pos < limit && state.carry < 0) {
       if (this.#offset + state.pos < THOROUGH_BYTES) {
         const stop = Math.min(limit, Math.max(state.pos + 1, THOROUGH_BYTES - this.#offset));
-        this.#readLines(text, state, linesForward(text, stop, 1, limit), limit, final);
+        this.#readLines(text, state, linesForward(text, stop, 1, limit), limit, final, state.pos === 0 ? carried : undefined);
         continue;
       }
       ANCHOR.lastIndex = state.pos;
@@ -170,8 +175,8 @@ export class RegionScanner {
   }
 
   /** Reads every line from state.pos up to `to`, emitting a region for each, and an XML region where a body starts. */
-  #readLines(text: string, state: { pos: number; line: number; carry: number }, until: number, limit: number, final: boolean): void {
-    let before: string | undefined;
+  #readLines(text: string, state: { pos: number; line: number; carry: number }, until: number, limit: number, final: boolean, first?: string): void {
+    let before = first;
     let to = until;
     const widen = this.#offset + state.pos >= THOROUGH_BYTES;
     while (state.pos < to) {
@@ -198,6 +203,7 @@ export class RegionScanner {
         if (stop < 0 && !final && cap === text.length && text.length - from < MAX_XML_BYTES) {
           // The body goes on in the next chunk: come back to this line when it arrives.
           state.carry = start;
+          this.#runBefore = before;
           return;
         }
         xml = { from, stop: stop >= 0 ? stop : truncatedEnd(text, end, Math.min(cap, limit)) };
@@ -225,6 +231,7 @@ export class RegionScanner {
       state.line += end < text.length && text.charCodeAt(end) === 10 ? 1 : 0;
       state.pos = Math.min(next, Math.max(limit, end));
     }
+    if (state.pos >= limit) this.#runBefore = before;
   }
 
   /** The part of a very long line worth reading: around its first anchor, or its start. */
