@@ -74,9 +74,14 @@ function hasError(g: Group): boolean {
   return g.facts.code !== null || (g.facts.status !== null && g.facts.status >= 300);
 }
 
+/**
+ * Slots whose facts may come a part at a time: each part is a statement of its own. AWS's PHP SDK
+ * says "resulted in a `404 Not Found` response:", then the body, then "NoSuchKey (client): …".
+ */
+const SPLIT_SLOTS = new Set(['kv', 'pairs', 'sdk-php']);
 /** The statements a line makes, for telling whether a group already has one of the same kind. */
 function slotKeys(f: LineFacts): string[] {
-  if (f.slot !== 'kv' && f.slot !== 'pairs') return [f.slot];
+  if (!SPLIT_SLOTS.has(f.slot)) return [f.slot];
   const keys: string[] = [];
   if (f.code) keys.push(`${f.slot}:code`);
   if (f.status) keys.push(`${f.slot}:status`);

@@ -396,3 +396,41 @@ describe('how the input is cut into chunks changes no finding', () => {
     });
   });
 });
+
+describe('an error body cut short ends where it must, and the errors after it are read', () => {
+  const filler = (n: number) => Array.from({ length: n }, (_, i) => `2024-05-01T10:00:00Z worker-${i % 16} heartbeat seq=${i} queue_depth=${i % 500}`).join('\n');
+  // A body a log truncated: no closing tag, and a StringToSign whose lines are no XML.
+  const cut = ['<?xml version="1.0" encoding="UTF-8"?>', '<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message><StringToSign>AWS4-HMAC-SHA256', '20161018T091707Z', '20161018/us-east-1/s3/aws4_request'].join('\n');
+  // AWS's PHP SDK: the next body starts in the middle of a line that states the error itself.
+  const php = `PHP Fatal error:  Uncaught Aws\\S3\\Exception\\S3Exception: Error executing "GetObject" on "https://media.s3.amazonaws.com/a.jpg"; AWS HTTP error: Client error: 403 AccessDenied (client): Access Denied - <?xml version="1.0" encoding="UTF-8"?> <Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>04407CDF4F0C239B</RequestId></Error>`;
+  // An error that has no body at all, then one with a body, both more than 64 lines after the cut body.
+  const curl = ['$ curl -sS -i "https://acct.blob.core.windows.net/c/b.bin"', 'HTTP/1.1 503 Operations per second is over the account limit.', 'x-ms-error-code: ServerBusy', 'x-ms-request-id: 5b1d7e2a-401e-0061-3c2b-8f4a6d000000'].join('\n');
+  const cos = ['<?xml version="1.0" encoding="UTF-8"?>', '<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist.</Message><TraceId>OGVmYzZiMmQ3</TraceId></Error>'].join('\n');
+  const blocks = `${cut}\n${filler(3)}\n${php}\n${filler(60)}\n${cut}\n${filler(70)}\n${curl}\n${filler(50)}\n${cos}\n${filler(60)}\n`;
+  const logs = { 'in the first MiB': `${filler(100)}\n${blocks}`, 'past the first MiB': `${filler(20_000)}\n${blocks}` };
+  describe.each(Object.entries(logs))('%s', (_, text) => {
+    it('finds every error, the cut body included', async () => {
+      const counts: Record<string, number> = {};
+      for (const f of (await diagnose(text)).findings) counts[f.input.code!] = (counts[f.input.code!] ?? 0) + f.count;
+      expect(counts).toEqual({ SignatureDoesNotMatch: 2, AccessDenied: 1, ServerBusy: 1, NoSuchBucket: 1 });
+    });
+    it('the same wherever chunks end', async () => {
+      const whole = await diagnose(text);
+      const bytes = Buffer.from(text);
+      const from = bytes.indexOf('<?xml');
+      await fc.assert(
+        fc.asyncProperty(fc.uniqueArray(fc.integer({ min: from, max: bytes.length - 1 }), { minLength: 1, maxLength: 6 }), async (cuts) => {
+          async function* chunks(): AsyncIterable<Buffer> {
+            let at = 0;
+            for (const c of [...cuts].sort((a, b) => a - b).concat(bytes.length)) {
+              yield bytes.subarray(at, c);
+              at = c;
+            }
+          }
+          expect(await diagnose(chunks())).toEqual(whole);
+        }),
+        { numRuns: 60 },
+      );
+    });
+  });
+});

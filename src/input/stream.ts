@@ -24,6 +24,11 @@ export const THOROUGH_BYTES = 1024 * 1024;
 /** Lines read before and after an anchor line: a curl command and its headers, an AzCopy block. */
 const CONTEXT_BEFORE = 2;
 const CONTEXT_AFTER = 4;
+/**
+ * An error body spans at most this many lines (the longest seen in the fixtures spans 16): a body
+ * whose closing tag is farther away was cut short, and the lines after it are read as lines.
+ */
+const MAX_XML_LINES = 64;
 /** At most this much of a chunk's last lines is kept for the context of an anchor at the next chunk's start. */
 const KEPT_CONTEXT_BYTES = 2 * LINE_WINDOW;
 
@@ -35,7 +40,7 @@ const KEPT_CONTEXT_BYTES = 2 * LINE_WINDOW;
  */
 const ANCHOR = /Code|rror|HTTP\/|tatus|xception|CODE|FAILED|\(Message: /g;
 /** The same words, for testing one line: an anchor inside a context window widens it. */
-const HAS_ANCHOR = new RegExp(ANCHOR.source);
+export const HAS_ANCHOR = new RegExp(ANCHOR.source);
 
 const XML_START = /<\?xml|<Error[\s>]|&lt;Error&gt;|\\u003cError|<Code>|&lt;Code&gt;/;
 const XML_END = new RegExp(XML_CLOSE.source, 'g');
@@ -188,25 +193,28 @@ export class RegionScanner {
       let next = end + 1;
 
       // An XML body that starts on this line: find where it ends, perhaps lines later.
-      let xml: { from: number; stop: number } | null = null;
+      let xml: { from: number; stop: number; restart: boolean } | null = null;
       const xmlAt = lineText.length > 0 ? lineText.search(XML_START) : -1;
       if (xmlAt >= 0) {
         const from = text.indexOf(lineText.slice(xmlAt, xmlAt + 16), start);
-        const cap = Math.min(text.length, from + MAX_XML_BYTES);
+        // A body ends within MAX_XML_BYTES and MAX_XML_LINES of its start, or it was cut short.
+        const lineCap = linesForward(text, from, MAX_XML_LINES, text.length);
+        const bounded = from + MAX_XML_BYTES <= text.length || lineCap < text.length;
+        const cap = Math.min(text.length, from + MAX_XML_BYTES, lineCap);
         XML_END.lastIndex = from;
         const close = XML_END.exec(text);
         let stop = close && close.index < cap ? close.index + close[0].length : -1;
         // A body cut short ("(truncated...)") followed by another: the first ends where the next begins.
         const own = text.indexOf('Error', from) + 5;
-        const again = own > 5 ? text.slice(own, stop >= 0 ? stop : Math.min(cap, text.length)).search(XML_RESTART) : -1;
+        const again = own > 5 ? text.slice(own, stop >= 0 ? stop : cap).search(XML_RESTART) : -1;
         if (again >= 0) stop = own + again;
-        if (stop < 0 && !final && cap === text.length && text.length - from < MAX_XML_BYTES) {
+        if (stop < 0 && !final && !bounded) {
           // The body goes on in the next chunk: come back to this line when it arrives.
           state.carry = start;
           this.#runBefore = before;
           return;
         }
-        xml = { from, stop: stop >= 0 ? stop : truncatedEnd(text, end, Math.min(cap, limit)) };
+        xml = { from, stop: stop >= 0 ? stop : truncatedEnd(text, end, Math.min(cap, limit)), restart: again >= 0 };
       }
 
       if (widen && HAS_ANCHOR.test(lineText)) {
@@ -221,7 +229,8 @@ export class RegionScanner {
       if (xml) {
         this.#onRegion({ text: utf8(text.slice(xml.from, xml.stop)), line: state.line, isXml: true });
         if (xml.stop > end) {
-          const after = text.indexOf('\n', xml.stop);
+          // Reading goes on after the body's last line; after a body cut short, with the line where the next one starts.
+          const after = xml.restart ? text.lastIndexOf('\n', xml.stop - 1) : text.indexOf('\n', xml.stop);
           next = after < 0 ? text.length : after + 1;
           state.line += countNewlines(text, end, Math.min(next, text.length));
           state.pos = Math.min(next, text.length);
