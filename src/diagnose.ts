@@ -400,8 +400,21 @@ export class Diagnoser {
     return keep;
   }
 
+  /**
+   * Who sent an error: its own clues decide, or else the document's. The document's clues name the
+   * providers a log talks to, not who sent this error: among them, only one whose catalog has the code.
+   */
+  #decide(facts: ErrorFacts): { provider: string | null; reasons: string[] } {
+    if (facts.evidence.length > 0) return decideProvider(facts.evidence);
+    const document = [...this.#documentEvidence.values()];
+    const decided = decideProvider(document);
+    const code = facts.synthetic ? null : facts.code;
+    if (code === null || decided.provider === null || findByName(this.#set, code, decided.provider) || !findByName(this.#set, code)) return decided;
+    return decideProvider(document.filter((e) => findByName(this.#set, code, e.provider) !== null));
+  }
+
   #resolve({ facts, count, line }: Aggregate): Finding {
-    const decided = decideProvider(facts.evidence.length > 0 ? facts.evidence : [...this.#documentEvidence.values()]);
+    const decided = this.#decide(facts);
     const provider = this.#options.provider ?? decided.provider;
     const finding: Finding = {
       input: {

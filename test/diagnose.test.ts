@@ -227,6 +227,12 @@ describe('provider detection', () => {
     expect(findings[0]!.input.provider).toBeNull();
     expect(new Set(findings[0]!.matches.map((m) => m.provider))).toEqual(new Set(['azure-blob', 'aws-s3', 'tencent-cos']));
   });
+  it("an error with no clue of its own goes to the document's provider that has its code, not the one named most", async () => {
+    const azure = ['$ curl -sS -i "https://acct.blob.core.windows.net/c/b.bin"', 'HTTP/1.1 503 Operations per second is over the account limit.', 'Server: Windows-Azure-Blob/1.0', 'x-ms-error-code: ServerBusy'].join('\n');
+    const gap = Array.from({ length: 50 }, (_, i) => `step ${i} done`).join('\n');
+    const { findings } = await diagnose(`${azure}\n${gap}\n$ aws s3 cp s3://bucket/a.csv . --endpoint-url https://s3.us-east-1.amazonaws.com\n${gap}\nSlowDown: UnknownError\n`);
+    expect(findings.map((f) => `${f.input.provider}:${f.input.code}`)).toEqual(['azure-blob:ServerBusy', 'aws-s3:SlowDown']);
+  });
   it('--provider overrides the evidence', () => expectDiagnosis(fixture('edge/provider/s3-hostid-accessdenied.txt'), { provider: 'tencent-cos', code: 'AccessDenied' }, { provider: 'tencent-cos' }));
 });
 
