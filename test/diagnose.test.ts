@@ -233,6 +233,13 @@ describe('provider detection', () => {
     const { findings } = await diagnose(`${azure}\n${gap}\n$ aws s3 cp s3://bucket/a.csv . --endpoint-url https://s3.us-east-1.amazonaws.com\n${gap}\nSlowDown: UnknownError\n`);
     expect(findings.map((f) => `${f.input.provider}:${f.input.code}`)).toEqual(['azure-blob:ServerBusy', 'aws-s3:SlowDown']);
   });
+  it("JS util.inspect fields ('RequestId: 'abc',') are read unquoted, and the error keeps its own TraceId clue in a log naming S3", async () => {
+    const s3 = ['$ curl -sS -i "https://bucket.s3.us-east-1.amazonaws.com/a"', 'HTTP/1.1 404 Not Found', 'x-amz-request-id: 4442587FB7D0A2F9', 'Server: AmazonS3'].join('\n');
+    const gap = Array.from({ length: 50 }, (_, i) => `step ${i} done`).join('\n');
+    const { findings } = await diagnose(`${s3}\n${gap}\n${fixture('real/cos/js-v3-via-cos-deleteobjects-invalidrequest.txt')}`);
+    const f = findings.find((x) => x.input.code === 'InvalidRequest');
+    expect(f?.input).toMatchObject({ provider: 'tencent-cos', requestId: 'vdDwfAaRaWCbEjfYQGXWdNyNVjGRcdMosDtYpTrG', fields: { Resource: '/' }, evidence: ['TraceId in the error'] });
+  });
   it('--provider overrides the evidence', () => expectDiagnosis(fixture('edge/provider/s3-hostid-accessdenied.txt'), { provider: 'tencent-cos', code: 'AccessDenied' }, { provider: 'tencent-cos' }));
 });
 

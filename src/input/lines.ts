@@ -461,9 +461,10 @@ const RULES: LineRule[] = [
     trigger: '(?<=^|\\n)\\s*(?:(?:Message|RequestId|HostId|TraceId|Resource): \\S|AuthenticationErrorDetail: ?\\S)',
     hints: ['Message:', 'RequestId:', 'HostId:', 'TraceId:', 'Resource:', 'AuthenticationErrorDetail:'],
     extract(line) {
-      const m = /^\s*(Message|RequestId|HostId|TraceId|Resource|AuthenticationErrorDetail): ?(.+?)\s*$/.exec(line);
-      if (!m) return null;
-      const [, key, value] = m as unknown as [string, string, string];
+      // A value may be quoted, with a comma after it, as JS's util.inspect prints an object's fields: "RequestId: 'ABC',".
+      const m = /^\s*(Message|RequestId|HostId|TraceId|Resource|AuthenticationErrorDetail): ?(["']?)(.*?)\2,?\s*$/.exec(line);
+      if (!m || !m[3]) return null;
+      const [, key, , value] = m as unknown as [string, string, string, string];
       if (key === 'Message') return { slot: 'field-message', kind: 'text', message: value };
       if (key === 'RequestId') return { slot: 'field-request-id', kind: 'text', requestId: value };
       return { slot: `field-${key}`, kind: 'text', fields: { [key]: value } };
