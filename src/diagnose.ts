@@ -23,7 +23,7 @@ const WEAK_SLOTS = new Set(['bare-code', 'camel-lead', 'lead-message', 'code-wor
 /** Words that make a line an error line, for messages found at its end. */
 const ERROR_WORDS = /rror|RROR|ailed|AILED|xception|[Dd]enied/;
 /** Loose statements that repeat what a report already says: a second one never starts a new error. */
-const ECHO_SLOTS = new Set(['lead-message', 'code-word']);
+const ECHO_SLOTS = new Set(['lead-message', 'code-word', 'details-code']);
 /** Clue-only lines this close after an error's last fact count as its evidence. */
 const EVIDENCE_REACH_LINES = 2;
 /** Longer than any provider message: such text is not a query. */

@@ -28,6 +28,7 @@ interface Want {
   code?: string | null;
   status?: number | null;
   requestId?: string | null;
+  message?: string | null;
   kind?: InputKind;
   count?: number;
   line?: number | null;
@@ -35,7 +36,7 @@ interface Want {
 
 /** What a finding says, in the shape of `Want`, for readable diffs. */
 function summary(f: Finding) {
-  return { provider: f.input.provider, code: f.input.code, status: f.input.status, requestId: f.input.requestId, kind: f.input.kind, count: f.count, line: f.line };
+  return { provider: f.input.provider, code: f.input.code, status: f.input.status, requestId: f.input.requestId, message: f.input.message, kind: f.input.kind, count: f.count, line: f.line };
 }
 const brief = (f: Finding) => `${f.input.provider}:${f.input.code ?? '-'}:${f.input.status ?? '-'}x${f.count}@${f.line}`;
 
@@ -239,6 +240,16 @@ describe('provider detection', () => {
     const { findings } = await diagnose(`${s3}\n${gap}\n${fixture('real/cos/js-v3-via-cos-deleteobjects-invalidrequest.txt')}`);
     const f = findings.find((x) => x.input.code === 'InvalidRequest');
     expect(f?.input).toMatchObject({ provider: 'tencent-cos', requestId: 'vdDwfAaRaWCbEjfYQGXWdNyNVjGRcdMosDtYpTrG', fields: { Resource: '/' }, evidence: ['TraceId in the error'] });
+  });
+  it('azure-storage-blob-go: the code listed again under "Details:" is the same error, and "Description=" is no part of the message', () =>
+    expectDiagnosis(fixture('real/azure/azcopy-login-authorizationpermissionmismatch.txt'), { code: 'AuthorizationPermissionMismatch', message: 'This request is not authorized to perform this operation using this permission.', requestId: '2f1fcb83-101e-001c-0e1a-30bf46000000' }));
+  it('Azure JS RestError: a header\'s "value" is no message; the one error is reported once', () =>
+    expectDiagnosis(fixture('real/azure/dfs-json-keybasedauthenticationnotpermitted-resterror.txt'), { code: 'KeyBasedAuthenticationNotPermitted', message: 'Key based authentication is not permitted on this storage account.', requestId: '310ebc5d-e01f-0030-427f-ea3b81000000' }));
+  it('OData\'s {"lang": …, "value": …} message is still read, pretty-printed or not', async () => {
+    for (const name of ['edge/json/table-odata-propertynameinvalid.txt', 'real/azure/table-odata-error-propertynameinvalid.txt']) {
+      const { findings } = await diagnose(fixture(name));
+      expect(findings[0]?.input.message, name).toBe('The property name is invalid.');
+    }
   });
   it('--provider overrides the evidence', () => expectDiagnosis(fixture('edge/provider/s3-hostid-accessdenied.txt'), { provider: 'tencent-cos', code: 'AccessDenied' }, { provider: 'tencent-cos' }));
 });

@@ -105,7 +105,12 @@ export function syntheticStatus(code: string): number | null {
 
 /** `key: "value"` with the key in group 1's quotes, the value's quote in group 2 and the value in group 3. */
 const KV_CODE = /(?:^|[\s{,(])(["']?)(?:code|errorCode|error_code|Code|ErrorCode|errorType)\1\s*[:=]\s*(["'])((?:\\.|(?!\2)[^\\])*)\2/;
-const KV_MESSAGE = /(?:^|[\s{,(])(["']?)(?:message|Message|value|errorMessage)\1\s*[:=]\s*(["'])([A-Za-z](?:\\.|(?!\2)[^\\])*)\2/;
+const KV_MESSAGE = /(?:^|[\s{,(])(["']?)(?:message|Message|errorMessage)\1\s*[:=]\s*(["'])([A-Za-z](?:\\.|(?!\2)[^\\])*)\2/;
+/**
+ * OData's message is `{"lang": "en-US", "value": "…"}`: a `value` is a message only after a `lang`, on its
+ * line or the one before. Azure's JS RestError prints every header as `"name": …, "value": …`.
+ */
+const KV_VALUE = /(?:^|[\s{,(])(["']?)value\1\s*[:=]\s*(["'])([A-Za-z](?:\\.|(?!\2)[^\\])*)\2/;
 /** `name: 'NoSuchKeyError'` or `"errorType": "NoSuchKey"`: the error's class name as a candidate code. */
 const KV_NAME = /(?:^|[\s{,(])(["']?)(?:name|errorType)\1\s*[:=]\s*(["'])(\w+)\2/;
 
@@ -267,9 +272,10 @@ const RULES: LineRule[] = [
     // azure-core (Python) "ErrorCode:BlobNotFound" and its newer "Code: BlobNotFound" line; .NET "ErrorCode: BlobNotFound".
     trigger: '(?<=^|[\\s`\'"(])(?:Error)?Code: ?[A-Z]',
     hints: ['Code:', 'Code :'],
-    extract(line) {
+    extract(line, before) {
       const m = /(?:^|[\s`'"(])(?:Error)?Code: ?([A-Z][A-Za-z0-9]{2,})\b(?!\s*\()/.exec(line);
-      return m ? { slot: 'sdk-code', kind: 'sdk', code: m[1]! } : null;
+      // azure-storage-blob-go lists the code again under "Time:…, Details:": the same error, not the next one.
+      return m ? { slot: before?.trimEnd().endsWith('Details:') ? 'details-code' : 'sdk-code', kind: 'sdk', code: m[1]! } : null;
     },
   },
   {
@@ -443,7 +449,7 @@ const RULES: LineRule[] = [
     extract(line, before) {
       const m = /^\s*(?:\[\w+\]\s*)?RequestId:([0-9a-f-]{36})\s*$/.exec(line);
       if (!m) return null;
-      const message = before?.trim().replace(/^(?:Message:\s*|<Message>)/, '');
+      const message = before?.trim().replace(/^(?:Message:\s*|<Message>|Description=)/, '');
       return { slot: 'azure-suffix', kind: 'text', requestId: m[1]!, message: message && /^[A-Z][^:<>{}]{10,}$/.test(message) ? message : undefined, evidence: 'azure' };
     },
   },
@@ -494,11 +500,11 @@ const RULES: LineRule[] = [
     trigger: `(?:[cC]ode|errorType|[mM]essage|errorMessage|value|[rR]equest_?[iI][dD]|[tT]race_?[iI][dD]|AuthenticationErrorDetail)["']?\\s*[:=]\\s*["']|[sS]tatus(?:_?[cC]ode)?["']?\\s*[:=]\\s*["']?\\d{3}\\b|name["']?\\s*:\\s*["']\\w+(?:Error|Exception)["']`,
     hints: ['ode', 'essage', 'value', 'equest', 'race', 'tatus', 'rrorType', 'name', 'ErrorDetail'],
     broad: true,
-    extract(line) {
+    extract(line, before) {
       const text = line.includes('\\"') ? line.replace(/\\"/g, '"') : line;
       const code = KV_CODE.exec(text) ?? KV_NAME.exec(text);
       const status = /(?:^|[\s{,(])(["']?)(?:statusCode|status_code|StatusCode|status|httpStatusCode)\1\s*[:=]\s*["']?(\d{3})\b/.exec(text);
-      const message = KV_MESSAGE.exec(text);
+      const message = KV_MESSAGE.exec(text) ?? (text.includes('lang') || before?.includes('"lang"') ? KV_VALUE.exec(text) : null);
       const requestId = /(?:^|[\s{,(])(["']?)(?:requestId|RequestId|request_id|requestid|x-ms-request-id|x-cos-request-id|x-amz-request-id)\1\s*[:=]\s*["']([^"']{6,})["']/.exec(text);
       const traceId = /(?:^|[\s{,(])(["']?)(?:traceId|TraceId|trace_id|traceid)\1\s*[:=]\s*["']([^"']{6,})["']/.exec(text);
       const detail = /(["']?)AuthenticationErrorDetail\1\s*[:=]\s*(["'])((?:\\.|(?!\2)[^\\])*)\2/.exec(text);
