@@ -1,6 +1,6 @@
 import { normalizeCode, normalizeMessage, type CatalogSet } from './catalog.js';
 import { checkClock } from './input/clock.js';
-import { extractLine, syntheticStatus, type LineFacts } from './input/lines.js';
+import { extractLine, syntheticStatus, tidyMessage, type LineFacts } from './input/lines.js';
 import { decideProvider, findEvidence, requestIdEvidence } from './input/provider.js';
 import { RegionScanner, type Region } from './input/stream.js';
 import { isXmlParserLoaded, loadXmlParser, mayNeedXmlParser, parseErrorXml, XML_CLOSE } from './input/xml.js';
@@ -327,7 +327,9 @@ export class Diagnoser {
    * A loose code candidate the catalog knows is given the catalog's spelling; one it does not know is
    * no code at all, and a fact that was only that candidate is dropped (null).
    */
-  #vet(f: LineFacts): LineFacts | null {
+  #vet(fact: LineFacts): LineFacts | null {
+    // A body's message is the service's own; a client's text may carry what the client printed around it.
+    const f = fact.message && fact.slot !== 'xml' ? { ...fact, message: tidyMessage(fact.message) ?? undefined } : fact;
     // A standard reason phrase ("Forbidden", "Not Found") is no provider message: keep it as the Reason field.
     const generic = this.#set.generic?.provider;
     if (f.message && f.status && generic && findByName(this.#set, f.message, generic)?.refs.some((r) => r.entry.statuses.includes(f.status!))) {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { tidyMessage } from '../src/input/lines.js';
 import { diagnose, type Finding, type InputKind } from '../src/index.js';
 
 type Input = Parameters<typeof diagnose>[0];
@@ -457,4 +458,25 @@ describe('an error body cut short ends where it must, and the errors after it ar
       );
     });
   });
+});
+
+describe('a message without what a client printed around it', () => {
+  it.each([
+    ['2023-09-01 19:10:26,707 DEBUG c.a.h.AmazonHttpClient$RequestExecutor [pool-28-thread-7] Received error response: com.amazonaws.services.s3.model.AmazonS3Exception: Please reduce your request rate.', 'Please reduce your request rate.'],
+    ['One or more errors occurred. ---> Azure.RequestFailedException: The specified container does not exist.', 'The specified container does not exist.'],
+    ['`software.amazon.awssdk.services.s3.model.NoSuchKeyException: null', null],
+    ['ErrorMessage=This request is not authorized to perform this operation.', 'This request is not authorized to perform this operation.'],
+    ['Description=The specified blob does not exist.', 'The specified blob does not exist.'],
+    ['Access Denied Traceback (most recent call last):', 'Access Denied'],
+    ['Forbidden at COSXML.Network.HttpClient.CosResponse.PaserServerError(Stream inputStream)', 'Forbidden'],
+    ['Forbidden Cache-Control: [no-cache]', 'Forbidden'],
+    ['Access Denied (Service: Amazon S3; Status Code: 403', 'Access Denied'],
+    ['Server Unavailable.`', 'Server Unavailable.'],
+    ['Forbidden: Forbidden', 'Forbidden'],
+    // The service's own words are kept as they are.
+    ['User: arn:aws:iam::123456789012:user/s3 is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/k"', 'User: arn:aws:iam::123456789012:user/s3 is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/k"'],
+    ["'The specified key does not exist.", 'The specified key does not exist.'],
+    ['Authentication Error. Signature not valid in the specified time frame.', 'Authentication Error. Signature not valid in the specified time frame.'],
+    ['Key based authentication is not permitted on this storage account.\nRequestId:310ebc5d-e01f-0030-427f-ea3b81000000', 'Key based authentication is not permitted on this storage account.\nRequestId:310ebc5d-e01f-0030-427f-ea3b81000000'],
+  ])('%s → %s', (raw, want) => expect(tidyMessage(raw)).toBe(want));
 });

@@ -36,6 +36,8 @@ describe('real-world samples', () => {
     );
     expect(hit, `want ${s.provider}/${s.code}/${s.status}, got ${summary}`).toBeDefined();
     expect(hit!.matches.length, `no catalog match for ${summary}`).toBeGreaterThan(0);
+    // A message is the service's words, not what a client printed around them.
+    for (const f of findings) expect(f.input.message ?? '').not.toMatch(/[A-Z]\w*(?:Exception|Error): |Traceback|\(Service: |^(?:Description|ErrorMessage)=|\sat [\w.$]+\(|^[`'"]|[`'"]$|^null$/);
   });
 });
 

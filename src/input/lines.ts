@@ -40,6 +40,31 @@ interface LineRule {
   extract(line: string, before?: string): LineFacts | null;
 }
 
+/**
+ * A message as the service sent it, without what a client printed around it: a log line's prefix and
+ * the exception classes that wrapped it ("…AmazonS3Exception: Please reduce your request rate."), a
+ * "Description=" label, the stack trace, headers or SDK suffix after it, a stray quote. Null when what
+ * is left says nothing ("null").
+ */
+export function tidyMessage(raw: string): string | null {
+  let m = raw.trim();
+  // The innermost exception is the service's: text up to the last "SomeException: " or .NET "---> " goes.
+  const wrapped = /^.*(?:\b[A-Z][\w$]*(?:Exception|Error): |---> )/s.exec(m);
+  if (wrapped) m = m.slice(wrapped[0].length);
+  m = m.replace(/^(?:(?:Error|ErrorMessage|Message|Description)\s*[:=]\s*)+/, '');
+  // A stack frame ("at COSXML.Network…(" or Python's traceback), a header ("Cache-Control: "), Java's "(Service: …)".
+  m = m.replace(/\s+(?:Traceback \(most recent call last\)|at [\w$.<>`]+\(|[A-Z][a-z]+-[A-Z][\w-]*: |\(Service: ).*$/s, '');
+  // A quote the client opened or closed around the message, not one the message pairs itself.
+  for (const q of ['`', "'", '"']) {
+    if (m.split(q).length % 2 === 1) continue;
+    if (m.endsWith(q)) m = m.slice(0, -1).trimEnd();
+    else if (m.startsWith(q)) m = m.slice(1).trimStart();
+  }
+  const twice = /^(.+): \1$/.exec(m);
+  if (twice) m = twice[1]!;
+  return m === '' || /^(?:null|none|nil|undefined)$/i.test(m) ? null : m;
+}
+
 /** Undoes JSON/JS string escapes in a quoted value; returns the raw text if it is not valid JSON. */
 function unquote(raw: string): string {
   try {
@@ -331,7 +356,8 @@ const RULES: LineRule[] = [
       if (hostId) fields.HostId = hostId[1]!;
       if (traceId) fields.TraceId = traceId[1]!;
       if (service) fields.Service = service[1]!;
-      const message = /Error Message: ([^;]*)/.exec(line) ?? /^(?:[\w.$]+(?:Exception|Error):\s*)?(.*?)\s*\(Service: /.exec(line);
+      // The message ends at the next field, or at the quote or bracket that closes a list of errors; or it is what comes before "(Service:".
+      const message = /Error Message: ([^;"\]]*)/.exec(line) ?? /^(.*?)\s*\(Service: /.exec(line);
       const text = message?.[1]?.trim();
       return {
         slot: 'sdk-java',
