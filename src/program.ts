@@ -28,7 +28,7 @@ export function buildProgram(io: CliEnv, actions: ProgramActions, version: strin
   const program = new Command();
   program
     .name('errlookup')
-    .description('Explain a failed cloud-storage request: Azure Blob Storage, Tencent Cloud COS and Amazon S3 error codes,\nHTTP statuses, XML/JSON error bodies, curl transcripts, SDK errors and AzCopy logs.')
+    .description('Explain a failed cloud-storage request: Azure Blob Storage, Tencent Cloud COS and Amazon S3 error codes, HTTP statuses, XML/JSON error bodies, curl transcripts, SDK errors and AzCopy logs.')
     .usage('[options] [code|status|message...]')
     .argument('[query...]', 'an error code, an HTTP status, a provider message, or a whole error report')
     .option('-f, --file <path>', 'read the error report from a file ("-" for stdin)')
