@@ -198,11 +198,14 @@ export class RegionScanner {
       if (xmlAt >= 0) {
         const from = text.indexOf(lineText.slice(xmlAt, xmlAt + 16), start);
         // A body ends within MAX_XML_BYTES and MAX_XML_LINES of its start, or it was cut short.
-        const lineCap = linesForward(text, from, MAX_XML_LINES, text.length);
-        const bounded = from + MAX_XML_BYTES <= text.length || lineCap < text.length;
-        const cap = Math.min(text.length, from + MAX_XML_BYTES, lineCap);
         XML_END.lastIndex = from;
         const close = XML_END.exec(text);
+        const byteCap = Math.min(text.length, from + MAX_XML_BYTES);
+        const reach = close && close.index < byteCap ? close.index : byteCap;
+        // Lines are counted only as far as the close (most bodies close on their first line).
+        const lineCap = linesForward(text, from, MAX_XML_LINES, reach);
+        const cap = lineCap < reach ? lineCap : byteCap;
+        const bounded = from + MAX_XML_BYTES <= text.length || lineCap < reach;
         let stop = close && close.index < cap ? close.index + close[0].length : -1;
         // A body cut short ("(truncated...)") followed by another: the first ends where the next begins.
         const own = text.indexOf('Error', from) + 5;
