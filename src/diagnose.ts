@@ -114,7 +114,8 @@ function conflicts(g: Group, f: LineFacts, line: number): boolean {
 export function splitMessageSuffix(message: string): { message: string; requestId?: string; time?: string } {
   // Most messages have no suffix: a substring test spares them the regular expression's lazy scan.
   if (!message.includes('RequestId:')) return { message: message.trim() };
-  const m = /^([\s\S]*?)(?:\s|\\n|\[\w+\])*RequestId:([0-9a-f]{8}-[0-9a-f-]{27})(?:\s|\\n|\[\w+\])*(?:Time:(\d{4}-\d\d-\d\dT[\d:.]+Z))?[\s\S]*$/.exec(message);
+  // A redacted ID ("ece1bXXX****") counts when Time: follows it.
+  const m = /^([\s\S]*?)(?:\s|\\n|\[\w+\])*RequestId:([0-9a-f]{8}-[0-9a-f-]{27}|[^\s\\]+(?=(?:\s|\\n)+Time:))(?:\s|\\n|\[\w+\])*(?:Time:(\d{4}-\d\d-\d\dT[\d:.]+Z))?[\s\S]*$/.exec(message);
   if (!m) return { message: message.trim() };
   return { message: m[1]!.trim(), requestId: m[2], time: m[3] };
 }
@@ -166,6 +167,8 @@ function addFacts(g: Group, f: LineFacts, line: number): void {
 }
 
 function setRequestId(facts: ErrorFacts, requestId: string): void {
+  // A placeholder ("...", "-") names no request.
+  if (!/[A-Za-z0-9]/.test(requestId)) return;
   facts.requestId = requestId.trim();
   const e = requestIdEvidence(facts.requestId);
   if (e) facts.evidence.push(e);
@@ -409,10 +412,25 @@ export class Diagnoser {
   #decide(facts: ErrorFacts): { provider: string | null; reasons: string[] } {
     if (facts.evidence.length > 0) return decideProvider(facts.evidence);
     const document = [...this.#documentEvidence.values()];
-    const decided = decideProvider(document);
+    let decided = decideProvider(document);
     const code = facts.synthetic ? null : facts.code;
-    if (code === null || decided.provider === null || findByName(this.#set, code, decided.provider) || !findByName(this.#set, code)) return decided;
-    return decideProvider(document.filter((e) => findByName(this.#set, code, e.provider) !== null));
+    if (code !== null && decided.provider !== null && !findByName(this.#set, code, decided.provider) && findByName(this.#set, code)) {
+      decided = decideProvider(document.filter((e) => findByName(this.#set, code, e.provider) !== null));
+    }
+    return decided.provider === null && code !== null && facts.message !== null ? (this.#wording(code, facts.message) ?? decided) : decided;
+  }
+
+  /**
+   * A code several providers send, with the message only one of them sends for it: S3 says "The request
+   * signature we calculated does not match…", COS "The Signature you specified is invalid.".
+   */
+  #wording(code: string, message: string): { provider: string; reasons: string[] } | null {
+    const byMessage = findByMessage(this.#set, message);
+    if (byMessage?.score !== 1) return null;
+    const key = normalizeCode(code);
+    const owners = byMessage.refs.filter((r) => !r.catalog.generic && normalizeCode(r.entry.code) === key);
+    const providers = new Set(owners.map((r) => r.catalog.provider));
+    return providers.size === 1 ? { provider: owners[0]!.catalog.provider, reasons: [`the message is ${owners[0]!.catalog.name}'s wording`] } : null;
   }
 
   #resolve({ facts, count, line }: Aggregate): Finding {

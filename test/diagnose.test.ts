@@ -476,6 +476,8 @@ describe('a message without what a client printed around it', () => {
     // The service's own words are kept as they are.
     ['User: arn:aws:iam::123456789012:user/s3 is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/k"', 'User: arn:aws:iam::123456789012:user/s3 is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/k"'],
     ["'The specified key does not exist.", 'The specified key does not exist.'],
+    ['The specified bucket is not valid.```', 'The specified bucket is not valid.'],
+    ["The object 'a.txt' can't be read.", "The object 'a.txt' can't be read."],
     ['Authentication Error. Signature not valid in the specified time frame.', 'Authentication Error. Signature not valid in the specified time frame.'],
     ['Key based authentication is not permitted on this storage account.\nRequestId:310ebc5d-e01f-0030-427f-ea3b81000000', 'Key based authentication is not permitted on this storage account.\nRequestId:310ebc5d-e01f-0030-427f-ea3b81000000'],
   ])('%s → %s', (raw, want) => expect(tidyMessage(raw)).toBe(want));

@@ -53,12 +53,15 @@ export function tidyMessage(raw: string): string | null {
   if (wrapped) m = m.slice(wrapped[0].length);
   m = m.replace(/^(?:(?:Error|ErrorMessage|Message|Description)\s*[:=]\s*)+/, '');
   // A stack frame ("at COSXML.Network…(" or Python's traceback), a header ("Cache-Control: "), Java's "(Service: …)".
-  m = m.replace(/\s+(?:Traceback \(most recent call last\)|at [\w$.<>`]+\(|[A-Z][a-z]+-[A-Z][\w-]*: |\(Service: ).*$/s, '');
-  // A quote the client opened or closed around the message, not one the message pairs itself.
-  for (const q of ['`', "'", '"']) {
-    if (m.split(q).length % 2 === 1) continue;
-    if (m.endsWith(q)) m = m.slice(0, -1).trimEnd();
-    else if (m.startsWith(q)) m = m.slice(1).trimStart();
+  // A stack frame ("at COSXML.Network…(" or Python's traceback), a header ("Cache-Control: "), the SDK's own
+  // suffix: Java's "(Service: …" or "(Status Code: …", AWS's "S3 Extended Request ID: …", Go v1's "status code: 403, …".
+  m = m.replace(/[\s,;]+(?:Traceback \(most recent call last\)|at [\w$.<>`]+\(|[A-Z][a-z]+-[A-Z][\w-]*: |\((?:Service|Status Code): |(?:S3 )?Extended Request ID: |status code: \d{3}\b).*$/s, '');
+  // Quotes the client put around the message: runs of a quote at its ends that it has nowhere else, or
+  // else one odd backtick or double quote at an end (a message pairs its own; an apostrophe may stand alone).
+  for (const q of ['`', '"', "'"]) {
+    const core = m.replace(q === '`' ? /^`+|`+$/g : q === '"' ? /^"+|"+$/g : /^'+|'+$/g, '').trim();
+    if (!core.includes(q)) m = core;
+    else if (q !== "'" && m.split(q).length % 2 === 0) m = m.endsWith(q) ? m.slice(0, -1).trimEnd() : m.startsWith(q) ? m.slice(1).trimStart() : m;
   }
   const twice = /^(.+): \1$/.exec(m);
   if (twice) m = twice[1]!;
@@ -148,7 +151,7 @@ const CAMEL_LEAD = /(?:^|[\s`'"(>.])([A-Z][a-z]+[A-Z][A-Za-z0-9]+): (\S.*)$/;
 function equalsPairs(line: string): LineFacts | null {
   const get = (key: string, value = '([^,;}\\s]+)') => new RegExp(`(?:^|[\\s{(,;])${key}=${value}`).exec(line)?.[1];
   const code = get('(?:Code|ErrorCode|error|code)', '"?([A-Za-z][\\w]+|\\d{3})"?');
-  const status = get('(?:HTTP [Ss]tatus [Cc]ode|StatusCode|Status|status|statusCode)', '"?(\\d{3})\\b');
+  const status = get('(?:HTTP [Ss]tatus [Cc]ode|ErrorHTTPStatusCode|StatusCode|Status|status|statusCode)', '"?(\\d{3})\\b');
   const requestId = get('(?:RequestId|Server-Request-ID|RequestID)');
   const traceId = get('TraceId');
   const message = get('(?:Message|Exception|error_description)', '"?(.*?)"?(?:, [A-Z][\\w-]*=|[}>]\\s*$|$)');
@@ -406,13 +409,36 @@ const RULES: LineRule[] = [
     },
   },
   {
+    // AWS SDK for Kotlin (smithy-kotlin): "S3Exception: Service returned error code 403: Forbidden, Error type: Unknown,
+    // Protocol response: HTTP 403 Forbidden, Request ID: 77Z6MWJM9PHWGK0D, Extended request ID: …"; with a body, "Error code: NoSuchKey".
+    trigger: 'Protocol response: HTTP \\d{3}|Service returned error code ',
+    hints: ['Protocol response', 'Service returned error code'],
+    extract(line) {
+      const status = /Protocol response: HTTP (\d{3})/.exec(line) ?? /Service returned error code (\d{3})\b/.exec(line);
+      const code = /Error code: ([A-Za-z]\w+)/.exec(line) ?? /Service returned error code ([A-Za-z]\w+)/.exec(line);
+      const requestId = /Request ID: ([^,\s]+)/.exec(line);
+      const hostId = /Extended request ID: ([^,\s]+)/.exec(line);
+      return {
+        slot: 'sdk-kotlin',
+        kind: 'sdk',
+        status: status ? Number(status[1]) : undefined,
+        code: code?.[1],
+        requestId: requestId?.[1],
+        fields: hostId ? { HostId: hostId[1]! } : undefined,
+        evidence: 'aws',
+        starts: true,
+      };
+    },
+  },
+  {
     // cos-go-sdk-v5: "GET https://…myqcloud.com/key: 404 NoSuchKey(Message: …, RequestId: …, TraceId: …)"
     trigger: '\\(Message: ',
     hints: ['(Message: '],
     extract(line) {
-      const m = /(\d{3}) (\w+)\(Message: (.*?), RequestId: ([^,]*), TraceId: ([^)]*)\)/.exec(line);
+      // The status is missing when the error is printed without its request, and a pasted line may end early.
+      const m = /(?:(\d{3}) )?([A-Z]\w+)\(Message: (.*?)(?:,\s*RequestId: ([^,)]*))?(?:,\s*TraceId: ([^)]*))?(?:\)|,?\s*$)/.exec(line);
       if (!m) return null;
-      return { slot: 'sdk-go', kind: 'sdk', status: Number(m[1]), code: m[2]!, message: m[3]!, requestId: m[4] || undefined, fields: m[5] ? { TraceId: m[5] } : {}, evidence: 'cos', starts: true };
+      return { slot: 'sdk-go', kind: 'sdk', status: m[1] ? Number(m[1]) : undefined, code: m[2]!, message: m[3]!, requestId: m[4] || undefined, fields: m[5] ? { TraceId: m[5] } : {}, evidence: 'cos', starts: true };
     },
   },
   {
@@ -548,7 +574,7 @@ const RULES: LineRule[] = [
     },
   },
   {
-    trigger: '(?<=^|[\\s{(,;])(?:Code|ErrorCode|error|code|RequestId|Server-Request-ID|HTTP [Ss]tatus [Cc]ode|StatusCode|status)=["\\w]',
+    trigger: '(?<=^|[\\s{(,;])(?:Code|ErrorCode|error|code|RequestId|Server-Request-ID|HTTP [Ss]tatus [Cc]ode|ErrorHTTPStatusCode|StatusCode|status)=["\\w]',
     hints: ['='],
     broad: true,
     extract: equalsPairs,
