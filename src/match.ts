@@ -66,8 +66,13 @@ function unqualified(query: string): string | null {
 /** Entries whose code (or alias) is this name, ignoring case, separators and a type qualifier. */
 export function findByName(set: CatalogSet, name: string, provider?: string): { refs: CatalogEntryRef[]; kind: 'exact' | 'alias' } | null {
   const keys = [normalizeCode(name)];
-  const bare = unqualified(name.trim());
+  // Go's pointer types (*types.NoSuchBucket) and its SDKs' constants (s3.ErrCodeNoSuchKey, azblob.ServiceCodeBlobNotFound).
+  const bare = unqualified(name.trim().replace(/^[*&]+/, ''));
   if (bare) keys.push(normalizeCode(bare));
+  for (const key of [...keys]) {
+    const constant = /^(?:errcode|servicecode)(.{3,})$/.exec(key);
+    if (constant) keys.push(constant[1]!);
+  }
   for (const [index, kind] of [
     ['code', 'exact'],
     ['alias', 'alias'],
@@ -299,24 +304,51 @@ export async function lookupQuery(set: CatalogSet, query: string, options: Looku
   const { provider } = options;
   const byName = findByName(set, q, provider);
   if (byName) return { matches: byName.refs.map((r) => toMatch(r, byName.kind, 1)), suggestions: [] };
-  if (/^[1-5]\d\d$/.test(q)) {
-    return { matches: findByStatus(set, Number(q), provider).map((r) => toMatch(r, 'status', 1)), suggestions: [] };
+  const name = q.slice(q.lastIndexOf('.') + 1).toLowerCase();
+  const sdk = Object.hasOwn(AZURE_CORE_STATUSES, name) ? AZURE_CORE_STATUSES[name] : undefined;
+  if (sdk && (!provider || provider === 'azure-blob')) {
+    return { matches: sdk.flatMap((st) => findByStatus(set, st, 'azure-blob')).map((r) => toMatch(r, 'status', 1)), suggestions: [] };
+  }
+  // A status, perhaps with "HTTP" before it or its reason after it ("503 Slow Down", S3's words for SlowDown).
+  const status = STATUS_QUERY.exec(q);
+  if (status) {
+    const code = Number(status[1]);
+    const named = status[2] ? findByName(set, status[2], provider)?.refs.filter((r) => !r.catalog.generic && r.entry.statuses.includes(code)) : [];
+    if (named && named.length > 0) return { matches: named.map((r) => toMatch(r, 'exact', 1)), suggestions: [] };
+    const byStatus = findByStatus(set, code, provider);
+    if (byStatus.length > 0 || !status[2]) return { matches: byStatus.map((r) => toMatch(r, 'status', 1)), suggestions: [] };
   }
   const byMessage = findByMessage(set, q, provider);
   if (byMessage) return { matches: byMessage.refs.map((r) => toMatch(r, 'message', byMessage.score)), suggestions: [] };
   return findFuzzy(set, q, provider);
 }
 
+/**
+ * azure-core's exceptions (Python) name a status, not a code: the storage SDKs raise ResourceExistsError
+ * for any 409 (BlobAlreadyExists, ContainerBeingDeleted, …), ClientAuthenticationError for 401 and 403.
+ * ResourceNotFoundError needs no entry: it is ResourceNotFound's alias.
+ */
+const AZURE_CORE_STATUSES: Record<string, number[]> = {
+  resourceexistserror: [409],
+  resourcemodifiederror: [412],
+  resourcenotmodifiederror: [304],
+  clientauthenticationerror: [401, 403],
+};
+
+/** A status typed as a query, perhaps with "HTTP" before it or its reason after it. */
+const STATUS_QUERY = /^(?:HTTP(?:\/[\d.]+)?\s+)?([1-5]\d\d)(?:\s+(\S.*))?$/i;
+
 /** A report for a query typed by hand: a code, a status, a message, or a typo of one. */
 export async function lookupReport(set: CatalogSet, query: string, options: LookupOptions = {}): Promise<Report> {
   const q = query.trim();
   const result = await lookupQuery(set, q, options);
-  const kind: InputKind = /^[1-5]\d\d$/.test(q) ? 'status' : /\s/.test(q) ? 'text' : 'code';
+  const status = STATUS_QUERY.exec(q);
+  const kind: InputKind = status && !status[2] ? 'status' : /\s/.test(q) ? 'text' : 'code';
   const finding: Finding = {
     input: {
       kind,
       code: kind === 'code' ? q : null,
-      status: kind === 'status' ? Number(q) : null,
+      status: status ? Number(status[1]) : null,
       message: kind === 'text' ? q : null,
       requestId: null,
       provider: options.provider ?? null,

@@ -38,6 +38,31 @@ describe('lookup', () => {
     await expectLookup('NoSuchKeyException', 'NoSuchKey', 'alias', 'aws-s3');
   });
 
+  it('reads Go SDK constants and pointer types', async () => {
+    await expectLookup('s3.ErrCodeNoSuchKey', 'NoSuchKey', 'exact', 'aws-s3');
+    await expectLookup('*types.NoSuchBucket', 'NoSuchBucket', 'exact', 'aws-s3');
+    await expectLookup('azblob.ServiceCodeBlobNotFound', 'BlobNotFound', 'exact', 'azure-blob');
+  });
+
+  /** The query's matches as provider:code:how. */
+  const matchesOf = async (query: string) => (await lookup(query)).findings[0]!.matches.map((m) => `${m.provider}:${m.code}:${m.match}`);
+
+  it.each([
+    ['ResourceExistsError', 'azure-blob:BlobAlreadyExists:status'],
+    ['azure.core.exceptions.ClientAuthenticationError', 'azure-blob:AuthenticationFailed:status'],
+    ['HTTP 503', 'azure-blob:ServerBusy:status'],
+    ['HTTP/1.1 404', 'aws-s3:NoSuchKey:status'],
+    ['503 Slow Down', 'aws-s3:SlowDown:exact'],
+  ])('reads %s as a status (azure-core exception names, "HTTP" before it, its reason after it): %s', async (query, match) => {
+    const matches = await matchesOf(query);
+    expect(matches).toContain(match);
+    if (query.endsWith('Error')) expect(matches.every((m) => m.startsWith('azure-blob:'))).toBe(true);
+  });
+  it('"503 Slow Down" names SlowDown only, and "HTTP 503" is a status query', async () => {
+    expect(await matchesOf('503 Slow Down')).toEqual(['aws-s3:SlowDown:exact', 'tencent-cos:SlowDown:exact']);
+    expect((await lookup('HTTP 503')).findings[0]!.input).toMatchObject({ kind: 'status', status: 503 });
+  });
+
   it('matches aliases', async () => {
     await expectLookup('IncrementalCopyOfEralierVersionSnapshotNotAllowed', 'IncrementalCopyOfEarlierVersionSnapshotNotAllowed', 'alias');
   });
