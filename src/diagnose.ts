@@ -347,7 +347,8 @@ export class Diagnoser {
     if (!f.weakCode || !f.code) return f;
     const canonical = this.#canonical(f.code);
     if (canonical !== null) return { ...f, code: canonical };
-    if (f.slot === 'bare-code') return null;
+    // A bare code, or a status next to a code, says nothing when the code is none.
+    if (f.slot === 'bare-code' || f.slot === 'status-code') return null;
     const { code: _dropped, weakCode: _weak, ...rest } = f;
     // An exception line whose class name is no code still carries the message, as a lead only.
     if (f.slot === 'camel-lead') return rest.message ? { ...rest, slot: 'lead-message' } : null;

@@ -252,6 +252,9 @@ describe('provider detection', () => {
       expect(findings[0]?.input.message, name).toBe('The property name is invalid.');
     }
   });
+  it('a status and a code side by side: "raise CosServiceError: 404 NoSuchBucket"', () =>
+    expectDiagnosis('client.copy_object(...) raise CosServiceError: 404 NoSuchBucket\n', { provider: 'tencent-cos', code: 'NoSuchBucket', status: 404 }));
+  it('… but not a number before a word no catalog knows', () => expectFindings('worker 404 ReadyState reached\nworker 200 done\n', 0));
   it('--provider overrides the evidence', () => expectDiagnosis(fixture('edge/provider/s3-hostid-accessdenied.txt'), { provider: 'tencent-cos', code: 'AccessDenied' }, { provider: 'tencent-cos' }));
 });
 

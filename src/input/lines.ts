@@ -580,6 +580,16 @@ const RULES: LineRule[] = [
     extract: equalsPairs,
   },
   {
+    // A status and a code side by side, on a line no other rule read a code from: "日志显示 `403 AccessDenied`",
+    // "raise CosServiceError: 404 NoSuchBucket". The code counts only if the catalog knows it.
+    trigger: '\\b[1-5]\\d\\d [A-Z][a-z]+[A-Z]',
+    fallback: true,
+    extract(line) {
+      const m = /\b([1-5]\d\d) ([A-Z][a-z]+[A-Z][A-Za-z0-9]+)\b/.exec(line);
+      return m ? { slot: 'status-code', kind: 'text', status: Number(m[1]), code: m[2]!, weakCode: true } : null;
+    },
+  },
+  {
     // A code named anywhere on an error line: "S3 Error: NoSuchBucket, The specified bucket does not exist".
     // Each CamelCase word is a candidate; the diagnoser keeps the first the catalog knows.
     trigger: '[A-Z][a-z]+[A-Z][A-Za-z0-9]+',
