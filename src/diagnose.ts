@@ -161,14 +161,17 @@ function addFacts(g: Group, f: LineFacts, line: number): void {
     if (split.time && !Object.hasOwn(facts.fields, 'Time')) facts.fields.Time = split.time;
   }
   if (f.fields) {
-    for (const [k, v] of Object.entries(f.fields)) if (v && !Object.hasOwn(facts.fields, k)) facts.fields[k] = v;
+    for (const [k, v] of Object.entries(f.fields)) if (v && !NO_VALUE.test(v) && !Object.hasOwn(facts.fields, k)) facts.fields[k] = v;
   }
   if (f.evidence) facts.evidence.push(FORMAT_EVIDENCE[f.evidence]);
 }
 
+/** What an SDK prints for a value it does not have ("S3 Extended Request ID: null"). */
+const NO_VALUE = /^(?:null|none|nil|undefined)$/i;
+
 function setRequestId(facts: ErrorFacts, requestId: string): void {
   // A placeholder ("...", "-") names no request.
-  if (!/[A-Za-z0-9]/.test(requestId)) return;
+  if (!/[A-Za-z0-9]/.test(requestId) || NO_VALUE.test(requestId.trim())) return;
   facts.requestId = requestId.trim();
   const e = requestIdEvidence(facts.requestId);
   if (e) facts.evidence.push(e);

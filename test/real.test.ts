@@ -37,6 +37,8 @@ describe('real-world samples', () => {
     expect(hit, `want ${s.provider}/${s.code}/${s.status}, got ${summary}`).toBeDefined();
     expect(hit!.matches.length, `no catalog match for ${summary}`).toBeGreaterThan(0);
     // A message is the service's words, not what a client printed around them.
+    // A value an SDK did not have ("Request ID: null") is no value.
+    for (const f of findings) expect([f.input.requestId, ...Object.values(f.input.fields)].filter((v) => v && /^(?:null|none|undefined)$/i.test(v))).toEqual([]);
     for (const f of findings) expect(f.input.message ?? '').not.toMatch(/[A-Z]\w*(?:Exception|Error): |Traceback|\(Service: |^(?:Description|ErrorMessage)=|\sat [\w.$]+\(|^[`'"]|[`'"]$|^null$/);
   });
 });
