@@ -476,6 +476,8 @@ describe('a message without what a client printed around it', () => {
     ['Access Denied (Service: Amazon S3; Status Code: 403', 'Access Denied'],
     ['Server Unavailable.`', 'Server Unavailable.'],
     ['Forbidden: Forbidden', 'Forbidden'],
+    ['The specified key does not exist.\\\\n\\\\tstatus code: 404, request id: tx00000', 'The specified key does not exist.'],
+    ['Access Denied" error.file="/go/src/velero-plugin-for-aws/object_store.go:253" error.function=main.PutObject', 'Access Denied'],
     // The service's own words are kept as they are.
     ['User: arn:aws:iam::123456789012:user/s3 is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/k"', 'User: arn:aws:iam::123456789012:user/s3 is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/k"'],
     ["'The specified key does not exist.", 'The specified key does not exist.'],

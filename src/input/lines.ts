@@ -55,7 +55,9 @@ export function tidyMessage(raw: string): string | null {
   // A stack frame ("at COSXML.Network…(" or Python's traceback), a header ("Cache-Control: "), Java's "(Service: …)".
   // A stack frame ("at COSXML.Network…(" or Python's traceback), a header ("Cache-Control: "), the SDK's own
   // suffix: Java's "(Service: …" or "(Status Code: …", AWS's "S3 Extended Request ID: …", Go v1's "status code: 403, …".
-  m = m.replace(/[\s,;]+(?:Traceback \(most recent call last\)|at [\w$.<>`]+\(|[A-Z][a-z]+-[A-Z][\w-]*: |\((?:Service|Status Code): |(?:S3 )?Extended Request ID: |status code: \d{3}\b).*$/s, '');
+  // Separators may be escaped ("\\n\\tstatus code: 404" in a JSON log); a logfmt field after a closing quote ends it too.
+  m = m.replace(/(?:[\s,;]|\\+[nrt])+(?:Traceback \(most recent call last\)|at [\w$.<>`]+\(|[A-Z][a-z]+-[A-Z][\w-]*: |\((?:Service|Status Code): |(?:S3 )?Extended Request ID: |status code: \d{3}\b).*$/s, '');
+  m = m.replace(/"\s+[a-z_][\w.]*=.*$/s, '"');
   // Quotes the client put around the message: runs of a quote at its ends that it has nowhere else, or
   // else one odd backtick or double quote at an end (a message pairs its own; an apostrophe may stand alone).
   for (const q of ['`', '"', "'"]) {
@@ -154,7 +156,7 @@ function equalsPairs(line: string): LineFacts | null {
   const status = get('(?:HTTP [Ss]tatus [Cc]ode|ErrorHTTPStatusCode|StatusCode|Status|status|statusCode)', '"?(\\d{3})\\b');
   const requestId = get('(?:RequestId|Server-Request-ID|RequestID)');
   const traceId = get('TraceId');
-  const message = get('(?:Message|Exception|error_description)', '"?(.*?)"?(?:, [A-Z][\\w-]*=|[}>]\\s*$|$)');
+  const message = get('(?:Message|ErrorMessage|Exception|error_description)', '"?(.*?)"?(?:, [A-Z][\\w-]*=|[}>]\\s*$|$)');
   const facts: LineFacts = { slot: 'pairs', kind: 'sdk' };
   if (code && /^\d{3}$/.test(code)) facts.status = Number(code);
   else if (code) Object.assign(facts, { code, weakCode: true });
@@ -320,7 +322,8 @@ const RULES: LineRule[] = [
     trigger: 'Status(?: code|:) \\d{3}',
     hints: ['Status'],
     extract(line) {
-      const m = /Status(?: code|:) (\d{3})(?: \((.*)\))?/.exec(line);
+      // AzCopy's "RESPONSE Status: 403 …" is the RESPONSE rule's: read here too, it would be a second statement.
+      const m = /(?<!RESPONSE )Status(?: code|:) (\d{3})(?: \((.*)\))?/.exec(line);
       if (!m) return null;
       return { slot: 'sdk-status', kind: 'sdk', status: Number(m[1]), ...(m[2] ? reasonFields(m[2]) : {}) };
     },
@@ -385,7 +388,8 @@ const RULES: LineRule[] = [
       const fields: Record<string, string> = {};
       if (status?.[3]) fields.HostId = status[3];
       return {
-        slot: 'sdk-go',
+        // "api error …" on a line of its own continues the response error a wrapped line began.
+        slot: status ? 'sdk-go' : 'sdk-go-api',
         kind: 'sdk',
         code: api?.[1],
         message: api?.[2]?.trim(),
@@ -393,7 +397,7 @@ const RULES: LineRule[] = [
         requestId: status?.[2] || undefined,
         fields,
         evidence: /operation error S3:/.test(line) ? 'aws' : undefined,
-        starts: true,
+        starts: !!status,
       };
     },
   },
