@@ -224,7 +224,11 @@ export class Diagnoser {
   /** The last finished group, held back in case the next one reports the same request. */
   #held: Group | null = null;
   /** The catalog's spelling of a code, or null when no catalog has it. */
-  readonly #canonical = (code: string): string | null => findByName(this.#set, code)?.refs[0]?.entry.code ?? null;
+  readonly #canonical = (code: string): string | null => {
+    const refs = findByName(this.#set, code)?.refs;
+    // Providers may spell one code differently (Azure's InvalidUri, S3's InvalidURI): the input's own spelling wins.
+    return (refs?.find((r) => r.entry.code === code.trim()) ?? refs?.[0])?.entry.code ?? null;
+  };
   /** Clues of the last few lines read, for an error that starts right after them. */
   readonly #recent: { line: number; evidence: Evidence[] }[] = [];
   #head = '';

@@ -255,6 +255,8 @@ describe('provider detection', () => {
   it('a status and a code side by side: "raise CosServiceError: 404 NoSuchBucket"', () =>
     expectDiagnosis('client.copy_object(...) raise CosServiceError: 404 NoSuchBucket\n', { provider: 'tencent-cos', code: 'NoSuchBucket', status: 404 }));
   it('… but not a number before a word no catalog knows', () => expectFindings('worker 404 ReadyState reached\nworker 200 done\n', 0));
+  it("a code keeps the input's spelling where providers spell it differently (Azure's InvalidUri, S3's InvalidURI)", () =>
+    expectDiagnosis(fixture('real/azure/docker-registry-azure-invaliduri-panic.txt'), { provider: 'azure-blob', code: 'InvalidUri' }));
   it('--provider overrides the evidence', () => expectDiagnosis(fixture('edge/provider/s3-hostid-accessdenied.txt'), { provider: 'tencent-cos', code: 'AccessDenied' }, { provider: 'tencent-cos' }));
 });
 
