@@ -112,12 +112,25 @@ function conflicts(g: Group, f: LineFacts, line: number): boolean {
 
 /** Azure appends "RequestId:<guid>\nTime:<timestamp>" to every message: split it off into fields. */
 export function splitMessageSuffix(message: string): { message: string; requestId?: string; time?: string } {
-  // Most messages have no suffix: a substring test spares them the regular expression's lazy scan.
-  if (!message.includes('RequestId:')) return { message: message.trim() };
-  // A redacted ID ("ece1bXXX****") counts when Time: follows it.
-  const m = /^([\s\S]*?)(?:\s|\\n|\[\w+\])*RequestId:([0-9a-f]{8}-[0-9a-f-]{27}|[^\s\\]+(?=(?:\s|\\n)+Time:))(?:\s|\\n|\[\w+\])*(?:Time:(\d{4}-\d\d-\d\dT[\d:.]+Z))?[\s\S]*$/.exec(message);
-  if (!m) return { message: message.trim() };
-  return { message: m[1]!.trim(), requestId: m[2], time: m[3] };
+  // Each "RequestId:" is tried in turn with an expression anchored there, and the message before it is
+  // trimmed by hand: one expression over the whole text would rescan every run of spaces before it.
+  for (let at = message.indexOf('RequestId:'); at >= 0; at = message.indexOf('RequestId:', at + 1)) {
+    // A redacted ID ("ece1bXXX****") counts when Time: follows it.
+    const m = /^RequestId:([0-9a-f]{8}-[0-9a-f-]{27}|[^\s\\]+(?=(?:\s|\\n)+Time:))(?:\s|\\n|\[\w+\])*(?:Time:(\d{4}-\d\d-\d\dT[\d:.]+Z))?/.exec(message.slice(at, at + 256));
+    if (m) return { message: withoutTrailingSeparators(message.slice(0, at)), requestId: m[1], time: m[2] };
+  }
+  return { message: message.trim() };
+}
+
+/** Text with the spaces, escaped newlines ("\\n") and "[Tag]"s at its end removed. */
+function withoutTrailingSeparators(text: string): string {
+  let t = text;
+  for (;;) {
+    const trimmed = t.trimEnd();
+    if (trimmed.endsWith('\\n')) t = trimmed.slice(0, -2);
+    else if (trimmed.endsWith(']') && /\[\w+\]$/.test(trimmed.slice(-64))) t = trimmed.slice(0, trimmed.lastIndexOf('['));
+    else return trimmed.trim();
+  }
 }
 
 /** A code that only an SDK's text reports (not an XML body or a header) may be one the SDK made up. */
@@ -166,12 +179,10 @@ function addFacts(g: Group, f: LineFacts, line: number): void {
   if (f.evidence) facts.evidence.push(FORMAT_EVIDENCE[f.evidence]);
 }
 
-/** What an SDK prints for a value it does not have ("S3 Extended Request ID: null"). */
-const NO_VALUE = /^(?:null|none|nil|undefined)$/i;
+/** What an SDK prints for a value it does not have ("S3 Extended Request ID: null"), or a paste's placeholder ("...,"). */
+const NO_VALUE = /^(?:null|none|nil|undefined|[.\-*_,\s]+)$/i;
 
 function setRequestId(facts: ErrorFacts, requestId: string): void {
-  // A placeholder ("...", "-") names no request.
-  if (!/[A-Za-z0-9]/.test(requestId) || NO_VALUE.test(requestId.trim())) return;
   facts.requestId = requestId.trim();
   const e = requestIdEvidence(facts.requestId);
   if (e) facts.evidence.push(e);
@@ -352,6 +363,8 @@ export class Diagnoser {
       return known ? { ...f, code: this.#canonical(known)!, codeWords: false } : null;
     }
     if (!f.weakCode || !f.code) return f;
+    // "404 NoSuchKey": the pair counts only where the code is sent with that status.
+    if (f.slot === 'status-code' && !findByName(this.#set, f.code)?.refs.some((r) => r.entry.statuses.includes(f.status!))) return null;
     const canonical = this.#canonical(f.code);
     if (canonical !== null) return { ...f, code: canonical };
     // A bare code, or a status next to a code, says nothing when the code is none.
@@ -450,7 +463,8 @@ export class Diagnoser {
         code: facts.synthetic ? null : facts.code,
         status: facts.status,
         message: facts.message,
-        requestId: facts.requestId,
+        // A placeholder ("...", "null") ties the lines of one error together, but names no request.
+        requestId: facts.requestId !== null && !NO_VALUE.test(facts.requestId) ? facts.requestId : null,
         provider,
         evidence: this.#options.provider ? ['--provider option'] : decided.reasons,
         fields: facts.fields,

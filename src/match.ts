@@ -313,10 +313,18 @@ export async function lookupQuery(set: CatalogSet, query: string, options: Looku
   const status = STATUS_QUERY.exec(q);
   if (status) {
     const code = Number(status[1]);
-    const named = status[2] ? findByName(set, status[2], provider)?.refs.filter((r) => !r.catalog.generic && r.entry.statuses.includes(code)) : [];
-    if (named && named.length > 0) return { matches: named.map((r) => toMatch(r, 'exact', 1)), suggestions: [] };
-    const byStatus = findByStatus(set, code, provider);
-    if (byStatus.length > 0 || !status[2]) return { matches: byStatus.map((r) => toMatch(r, 'status', 1)), suggestions: [] };
+    const rest = status[2];
+    if (!rest) return { matches: findByStatus(set, code, provider).map((r) => toMatch(r, 'status', 1)), suggestions: [] };
+    // The words after the status: a code's name ("Slow Down"), a provider's message, or the standard reason phrase.
+    const named = findByName(set, rest, provider)?.refs.filter((r) => !r.catalog.generic && r.entry.statuses.includes(code)) ?? [];
+    if (named.length > 0) return { matches: named.map((r) => toMatch(r, 'exact', 1)), suggestions: [] };
+    const said = findByMessage(set, rest, provider);
+    const meant = said?.refs.filter((r) => r.entry.statuses.includes(code)) ?? [];
+    if (said && meant.length > 0) return { matches: meant.map((r) => toMatch(r, 'message', said.score)), suggestions: [] };
+    const generic = set.generic?.provider;
+    if (generic && findByName(set, rest, generic)?.refs.some((r) => r.entry.statuses.includes(code))) {
+      return { matches: findByStatus(set, code, provider).map((r) => toMatch(r, 'status', 1)), suggestions: [] };
+    }
   }
   const byMessage = findByMessage(set, q, provider);
   if (byMessage) return { matches: byMessage.refs.map((r) => toMatch(r, 'message', byMessage.score)), suggestions: [] };

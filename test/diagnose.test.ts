@@ -257,6 +257,17 @@ describe('provider detection', () => {
   it('… but not a number before a word no catalog knows', () => expectFindings('worker 404 ReadyState reached\nworker 200 done\n', 0));
   it("a code keeps the input's spelling where providers spell it differently (Azure's InvalidUri, S3's InvalidURI)", () =>
     expectDiagnosis(fixture('real/azure/docker-registry-azure-invaliduri-panic.txt'), { provider: 'azure-blob', code: 'InvalidUri' }));
+  it('… and not a time\'s milliseconds before a code, nor a status the code is never sent with', async () => {
+    expect((await diagnose('2024-01-15 10:22:33.412 AccessDenied: Access Denied\nok\n')).findings.map((f) => f.input.status)).toEqual([null]);
+    await expectFindings('Processed 200 BlobNotFound events from queue\nok\n', 0);
+    await expectFindings('queue 404 ServerBusy seen\nok\n', 0);
+  });
+  it('cos-go-sdk-v5: a message with parentheses keeps its request and trace IDs', () =>
+    expectDiagnosis('GET https://b-125.cos.ap-guangzhou.myqcloud.com/k: 400 InvalidArgument(Message: Invalid argument (x-cos-meta-foo)., RequestId: NjVhYzE2MjhfYTI, TraceId: OGVmYzZiMmQ3)\n', { provider: 'tencent-cos', code: 'InvalidArgument', status: 400, message: 'Invalid argument (x-cos-meta-foo).', requestId: 'NjVhYzE2MjhfYTI' }));
+  it('a header\'s "value" next to a "content-language" name is no message', async () => {
+    const { findings } = await diagnose('{"name":"content-language","value":"Deutsch language pack"} code: "BlobNotFound"\nok\n');
+    expect(findings.map((f) => f.input.message)).toEqual([null]);
+  });
   it('--provider overrides the evidence', () => expectDiagnosis(fixture('edge/provider/s3-hostid-accessdenied.txt'), { provider: 'tencent-cos', code: 'AccessDenied' }, { provider: 'tencent-cos' }));
 });
 

@@ -207,6 +207,27 @@ describe('hostile input', () => {
     HEAVY ? 180_000 : 60_000,
   );
 
+  it('1 MiB of error lines shaped to make expressions backtrack (long runs inside messages): done in seconds', async () => {
+    const run = ' '.repeat(16_000);
+    const shapes = [
+      `{"code":"NoSuchKey","message":"a${run}b"}`,
+      `  RequestId: '${run}x`,
+      `NoSuchKey(Message: a${run}b`,
+      `botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the GetObject operation: A${', '.repeat(8_000)}b`,
+      `x Error: ${'A$'.repeat(8_000)}Error: ok`,
+      `HTTP/1.1 403 Forbidden${run}x`,
+      `The specified blob does not exist.${run}RequestId:${run}x`,
+      `x (Message: ${'Aa'.repeat(8_000)}y`,
+      `x): ${'Aa'.repeat(8_000)}y`,
+      `${'A: '.repeat(5_000)}status code: x`,
+    ];
+    const text = Array.from({ length: 70 }, (_, i) => shapes[i % shapes.length]).join('\n');
+    const r = await runCli(['--json'], { stdin: Buffer.from(text), timeoutMs: 30_000 });
+    expectNoCrash(r);
+    expect(r.code).toBe(0);
+    expect(r.ms).toBeLessThan(10_000);
+  });
+
   it('1 MB of seeded random binary with NUL bytes: exit 1, one stderr line', async () => {
     const next = mulberry32(0x5eed);
     const bytes = Buffer.alloc(1024 * 1024);

@@ -58,6 +58,13 @@ describe('lookup', () => {
     expect(matches).toContain(match);
     if (query.endsWith('Error')) expect(matches.every((m) => m.startsWith('azure-blob:'))).toBe(true);
   });
+  it.each([
+    ['404 The specified key does not exist.', ['aws-s3:NoSuchKey:message', 'tencent-cos:NoSuchKey:message']],
+    ['403 This request is not authorized to perform this operation.', ['azure-blob:AuthorizationFailure:message']],
+  ])('a status and a message: %s → the message\'s codes', async (query, want) => {
+    expect(await matchesOf(query)).toEqual(want);
+  });
+  it('a status and words that name nothing → no match', async () => expect(await matchesOf('409 foo')).toEqual([]));
   it('"503 Slow Down" names SlowDown only, and "HTTP 503" is a status query', async () => {
     expect(await matchesOf('503 Slow Down')).toEqual(['aws-s3:SlowDown:exact', 'tencent-cos:SlowDown:exact']);
     expect((await lookup('HTTP 503')).findings[0]!.input).toMatchObject({ kind: 'status', status: 503 });

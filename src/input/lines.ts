@@ -47,27 +47,46 @@ interface LineRule {
  * is left says nothing ("null").
  */
 export function tidyMessage(raw: string): string | null {
-  let m = raw.trim();
+  // Longer than any provider message; and every step below stays linear in what is left.
+  let m = raw.trim().slice(0, MAX_MESSAGE_CHARS);
   // The innermost exception is the service's: text up to the last "SomeException: " or .NET "---> " goes.
-  const wrapped = /^.*(?:\b[A-Z][\w$]*(?:Exception|Error): |---> )/s.exec(m);
-  if (wrapped) m = m.slice(wrapped[0].length);
-  m = m.replace(/^(?:(?:Error|ErrorMessage|Message|Description)\s*[:=]\s*)+/, '');
-  // A stack frame ("at COSXML.Network…(" or Python's traceback), a header ("Cache-Control: "), Java's "(Service: …)".
+  let from = 0;
+  for (const hit of m.matchAll(/(?:Exception|Error): |---> /g)) {
+    let word = hit.index;
+    while (word > 0 && isClassChar(m.charCodeAt(word - 1))) word--;
+    const code = m.charCodeAt(word);
+    if (hit[0] === '---> ' || (word < hit.index && code >= 65 && code <= 90)) from = hit.index + hit[0].length;
+  }
+  m = m.slice(from).replace(/^(?:(?:Error|ErrorMessage|Message|Description)\s*[:=]\s*)+/, '');
   // A stack frame ("at COSXML.Network…(" or Python's traceback), a header ("Cache-Control: "), the SDK's own
   // suffix: Java's "(Service: …" or "(Status Code: …", AWS's "S3 Extended Request ID: …", Go v1's "status code: 403, …".
   // Separators may be escaped ("\\n\\tstatus code: 404" in a JSON log); a logfmt field after a closing quote ends it too.
-  m = m.replace(/(?:[\s,;]|\\+[nrt])+(?:Traceback \(most recent call last\)|at [\w$.<>`]+\(|[A-Z][a-z]+-[A-Z][\w-]*: |\((?:Service|Status Code): |(?:S3 )?Extended Request ID: |status code: \d{3}\b).*$/s, '');
-  m = m.replace(/"\s+[a-z_][\w.]*=.*$/s, '"');
+  // (A match starts only where a run of separators does: a long run costs its length once.)
+  m = m.replace(/(?<![\s,;\\])(?:[\s,;]|\\+[nrt])+(?:Traceback \(most recent call last\)|at [\w$.<>`]+\(|[A-Z][a-z]+-[A-Z][\w-]*: |\((?:Service|Status Code): |(?:S3 )?Extended Request ID: |status code: \d{3}\b).*$/s, '');
+  m = m.replace(/"(?<!\s")\s+[a-z_][\w.]*=.*$/s, '"');
   // Quotes the client put around the message: runs of a quote at its ends that it has nowhere else, or
   // else one odd backtick or double quote at an end (a message pairs its own; an apostrophe may stand alone).
   for (const q of ['`', '"', "'"]) {
-    const core = m.replace(q === '`' ? /^`+|`+$/g : q === '"' ? /^"+|"+$/g : /^'+|'+$/g, '').trim();
+    let start = 0;
+    let end = m.length;
+    while (start < end && m[start] === q) start++;
+    while (end > start && m[end - 1] === q) end--;
+    const core = m.slice(start, end).trim();
     if (!core.includes(q)) m = core;
     else if (q !== "'" && m.split(q).length % 2 === 0) m = m.endsWith(q) ? m.slice(0, -1).trimEnd() : m.startsWith(q) ? m.slice(1).trimStart() : m;
   }
-  const twice = /^(.+): \1$/.exec(m);
-  if (twice) m = twice[1]!;
+  // "Forbidden: Forbidden"
+  const half = (m.length - 2) / 2;
+  if (Number.isInteger(half) && half > 0 && m.slice(half, half + 2) === ': ' && m.slice(0, half) === m.slice(half + 2)) m = m.slice(0, half);
   return m === '' || /^(?:null|none|nil|undefined)$/i.test(m) ? null : m;
+}
+
+/** Longer than any message a provider sends: what follows is no part of it. */
+const MAX_MESSAGE_CHARS = 2048;
+
+/** A character of a class name: a letter, a digit, `_` or `$`. */
+function isClassChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 }
 
 /** Undoes JSON/JS string escapes in a quoted value; returns the raw text if it is not valid JSON. */
@@ -103,7 +122,8 @@ const HEADER_FACTS: Record<string, (value: string, isRequest: boolean) => Omit<L
   },
 };
 
-const HEADER_LINE = /^\s*(?:\[[^\]]*\]\s*)?(->\s*"|<-\s*"|[<>]\s*)?([A-Za-z][A-Za-z0-9-]*)\s*:\s*\[?(.*?)\]?(?:\\r\\n)?"?\s*$/;
+/** Matched against a line with its trailing spaces cut: a lazy value before a run of spaces and `\s*$` would be quadratic. */
+const HEADER_LINE = /^\s*(?:\[[^\]]*\]\s*)?(->\s*"|<-\s*"|[<>]\s*)?([A-Za-z][A-Za-z0-9-]*)\s*:\s*\[?(.*?)\]?(?:\\r\\n)?"?$/;
 
 /**
  * A status line's text after the number: Azure puts its message there, others the standard reason
@@ -182,7 +202,7 @@ const RULES: LineRule[] = [
     trigger: 'HTTP/[12](?:\\.[01])? [1-5]\\d\\d',
     hints: ['HTTP/'],
     extract(line) {
-      const m = /(?:^|[\s"'<>-])HTTP\/\d(?:\.\d)?\s+(\d{3})\b[ \t]*([^\r\n"]*?)(?:\\r\\n)?"?\s*$/.exec(line);
+      const m = /(?:^|[\s"'<>-])HTTP\/\d(?:\.\d)?\s+(\d{3})\b[ \t]*([^\r\n"]*?)(?:\\r\\n)?"?$/.exec(line.trimEnd());
       if (!m || /^\s*>/.test(line)) return null;
       const status = Number(m[1]);
       if (status < 300 || status === 304) return { slot: 'status-line', kind: 'http', starts: true };
@@ -194,7 +214,7 @@ const RULES: LineRule[] = [
     hints: ['-ms-', '-Ms-', '-MS-', '-amz-', '-Amz-', '-AMZ-', '-cos-', '-Cos-', 'erver', 'ate', 'uthorization'],
     broad: true,
     extract(line) {
-      const m = HEADER_LINE.exec(line);
+      const m = HEADER_LINE.exec(line.trimEnd());
       if (!m) return null;
       const name = m[2]!.toLowerCase();
       if (!Object.hasOwn(HEADER_FACTS, name) || !m[3]) return null;
@@ -275,7 +295,7 @@ const RULES: LineRule[] = [
     hints: [' : '],
     broad: true,
     extract(line) {
-      const m = / : (\d{3}) : (?:\d{3} )?(.*?)(?:\.? When [^.]*\.?)?(?:\s+X-Ms-Request-Id:\s*(\S+))?\s*$/.exec(line);
+      const m = / : (\d{3}) : (?:\d{3} )?(.*?)(?:\.? When [^.]*\.?)?(?:(?<!\s)\s+X-Ms-Request-Id:\s*(\S+))?$/.exec(line.trimEnd());
       if (!m) return null;
       return { slot: 'azcopy-failure', kind: 'log', status: Number(m[1]), message: m[2]!.replace(/\.\.$/, '.'), requestId: m[3], evidence: 'azure', starts: true };
     },
@@ -406,7 +426,7 @@ const RULES: LineRule[] = [
     trigger: 'status code: \\d{3}, request id:',
     hints: ['status code:'],
     extract(line) {
-      const m = /(?:([A-Z]\w+): (.*?)\s+)?status code: (\d{3}), request id: ([^,\s]*),?(?: host id: (\S*))?/.exec(line);
+      const m = /(?:(?<!\w)([A-Z]\w+): (.*?)\s+)?status code: (\d{3}), request id: ([^,\s]*),?(?: host id: (\S*))?/.exec(line);
       if (!m) return null;
       const fields: Record<string, string> = m[5] ? { HostId: m[5] } : {};
       return { slot: 'sdk-go', kind: 'sdk', code: m[1], message: m[2], status: Number(m[3]), requestId: m[4] && !m[4].startsWith('<') ? m[4] : undefined, fields, starts: true };
@@ -439,10 +459,18 @@ const RULES: LineRule[] = [
     trigger: '\\(Message: ',
     hints: ['(Message: '],
     extract(line) {
-      // The status is missing when the error is printed without its request, and a pasted line may end early.
-      const m = /(?:(\d{3}) )?([A-Z]\w+)\(Message: (.*?)(?:,\s*RequestId: ([^,)]*))?(?:,\s*TraceId: ([^)]*))?(?:\)|,?\s*$)/.exec(line);
-      if (!m) return null;
-      return { slot: 'sdk-go', kind: 'sdk', status: m[1] ? Number(m[1]) : undefined, code: m[2]!, message: m[3]!, requestId: m[4] || undefined, fields: m[5] ? { TraceId: m[5] } : {}, evidence: 'cos', starts: true };
+      const m = /(\d{3}) (\w+)\(Message: (.*?), RequestId: ([^,]*), TraceId: ([^)]*)\)/.exec(line);
+      if (m) return { slot: 'sdk-go', kind: 'sdk', status: Number(m[1]), code: m[2]!, message: m[3]!, requestId: m[4] || undefined, fields: m[5] ? { TraceId: m[5] } : {}, evidence: 'cos', starts: true };
+      // Without its request's status (the error printed alone), or a pasted line that ends early: the code then
+      // counts only if the catalog knows it, and the fields are found one by one.
+      const lead = /(?:(\d{3}) )?(?<!\w)([A-Z]\w+)\(Message: /.exec(line);
+      if (!lead) return null;
+      const rest = line.slice(lead.index + lead[0].length);
+      const end = rest.search(/, (?:RequestId|TraceId): |\)\s*$/);
+      const message = (end >= 0 ? rest.slice(0, end) : rest).replace(/,\s*$/, '').trim();
+      const requestId = /RequestId: ([^,)\s]+)/.exec(rest)?.[1];
+      const traceId = /TraceId: ([^,)\s]+)/.exec(rest)?.[1];
+      return { slot: 'sdk-go', kind: 'sdk', status: lead[1] ? Number(lead[1]) : undefined, code: lead[2]!, weakCode: true, message: message || undefined, requestId, fields: traceId ? { TraceId: traceId } : {}, evidence: 'cos', starts: true };
     },
   },
   {
@@ -488,7 +516,7 @@ const RULES: LineRule[] = [
   {
     // Ruby azure-core: "Azure::Core::Http::HTTPError: LeaseIdMissing (412): There is currently a lease on the blob…"
     // s3cmd: "ERROR: S3 error: 403 (SignatureDoesNotMatch): The request signature we calculated…"
-    trigger: '[A-Z]\\w+ \\(\\d{3}\\): |\\d{3} \\([A-Z]\\w+\\): ',
+    trigger: '(?<!\\w)[A-Z]\\w+ \\(\\d{3}\\): |\\d{3} \\([A-Z]\\w+\\): ',
     hints: ['): '],
     extract(line) {
       const codeFirst = /\b([A-Z]\w+) \((\d{3})\): (.*)$/.exec(line);
@@ -514,7 +542,7 @@ const RULES: LineRule[] = [
     // Kept only when the words are the status's standard reason phrase (the diagnoser checks).
     trigger: '^\\W{0,3}[45]\\d\\d [A-Z][A-Za-z\' -]+$',
     extract(line) {
-      const m = /^\W{0,3}([45]\d\d) ([A-Z][A-Za-z' -]+?)\s*$/.exec(line);
+      const m = /^\W{0,3}([45]\d\d) ([A-Z][A-Za-z' -]+?)$/.exec(line.trimEnd());
       return m ? { slot: 'status-line', kind: 'text', status: Number(m[1]), message: m[2]!, reasonOnly: true, starts: true } : null;
     },
   },
@@ -524,9 +552,15 @@ const RULES: LineRule[] = [
     hints: ['Message:', 'RequestId:', 'HostId:', 'TraceId:', 'Resource:', 'AuthenticationErrorDetail:'],
     extract(line) {
       // A value may be quoted, with a comma after it, as JS's util.inspect prints an object's fields: "RequestId: 'ABC',".
-      const m = /^\s*(Message|RequestId|HostId|TraceId|Resource|AuthenticationErrorDetail): ?(["']?)(.*?)\2,?\s*$/.exec(line);
-      if (!m || !m[3]) return null;
-      const [, key, , value] = m as unknown as [string, string, string, string];
+      // (String steps, not one expression: a lazy value before a trailing run of spaces would be quadratic.)
+      const m = /^\s*(Message|RequestId|HostId|TraceId|Resource|AuthenticationErrorDetail): ?/.exec(line);
+      if (!m) return null;
+      const key = m[1]!;
+      let value = line.slice(m[0].length).trim();
+      if (value.endsWith(',')) value = value.slice(0, -1).trimEnd();
+      const quote = value[0];
+      if ((quote === '"' || quote === "'") && value.length >= 2 && value.endsWith(quote)) value = value.slice(1, -1);
+      if (!value) return null;
       if (key === 'Message') return { slot: 'field-message', kind: 'text', message: value };
       if (key === 'RequestId') return { slot: 'field-request-id', kind: 'text', requestId: value };
       return { slot: `field-${key}`, kind: 'text', fields: { [key]: value } };
@@ -560,7 +594,7 @@ const RULES: LineRule[] = [
       const text = line.includes('\\"') ? line.replace(/\\"/g, '"') : line;
       const code = KV_CODE.exec(text) ?? KV_NAME.exec(text);
       const status = /(?:^|[\s{,(])(["']?)(?:statusCode|status_code|StatusCode|status|httpStatusCode)\1\s*[:=]\s*["']?(\d{3})\b/.exec(text);
-      const message = KV_MESSAGE.exec(text) ?? (text.includes('lang') || before?.includes('"lang"') ? KV_VALUE.exec(text) : null);
+      const message = KV_MESSAGE.exec(text) ?? (text.includes('"lang"') || before?.includes('"lang"') ? KV_VALUE.exec(text) : null);
       const requestId = /(?:^|[\s{,(])(["']?)(?:requestId|RequestId|request_id|requestid|x-ms-request-id|x-cos-request-id|x-amz-request-id)\1\s*[:=]\s*["']([^"']{6,})["']/.exec(text);
       const traceId = /(?:^|[\s{,(])(["']?)(?:traceId|TraceId|trace_id|traceid)\1\s*[:=]\s*["']([^"']{6,})["']/.exec(text);
       const detail = /(["']?)AuthenticationErrorDetail\1\s*[:=]\s*(["'])((?:\\.|(?!\2)[^\\])*)\2/.exec(text);
@@ -586,10 +620,11 @@ const RULES: LineRule[] = [
   {
     // A status and a code side by side, on a line no other rule read a code from: "日志显示 `403 AccessDenied`",
     // "raise CosServiceError: 404 NoSuchBucket". The code counts only if the catalog knows it.
-    trigger: '\\b[1-5]\\d\\d [A-Z][a-z]+[A-Z]',
+    trigger: '(?<![\\d.:,])[3-5]\\d\\d [A-Z][a-z]+[A-Z]',
     fallback: true,
     extract(line) {
-      const m = /\b([1-5]\d\d) ([A-Z][a-z]+[A-Z][A-Za-z0-9]+)\b/.exec(line);
+      // Not a part of a number or a time ("10:22:33.412 AccessDenied").
+      const m = /(?<![\d.:,])([3-5]\d\d) ([A-Z][a-z]+[A-Z][A-Za-z0-9]+)\b/.exec(line);
       return m ? { slot: 'status-code', kind: 'text', status: Number(m[1]), code: m[2]!, weakCode: true } : null;
     },
   },
