@@ -23,7 +23,7 @@ const WEAK_SLOTS = new Set(['bare-code', 'camel-lead', 'lead-message', 'code-wor
 /** Words that make a line an error line, for messages found at its end. */
 const ERROR_WORDS = /rror|RROR|ailed|AILED|xception|[Dd]enied/;
 /** Loose statements that repeat what a report already says: a second one never starts a new error. */
-const ECHO_SLOTS = new Set(['lead-message', 'code-word', 'details-code', 'status-reason']);
+const ECHO_SLOTS = new Set(['lead-message', 'code-word', 'details-code']);
 /** Clue-only lines this close after an error's last fact count as its evidence. */
 const EVIDENCE_REACH_LINES = 2;
 /** Longer than any provider message: such text is not a query. */
@@ -353,17 +353,7 @@ export class Diagnoser {
     const f = fact.message && fact.slot !== 'xml' ? { ...fact, message: tidyMessage(fact.message) ?? undefined } : fact;
     // A standard reason phrase ("Forbidden", "Not Found") is no provider message: keep it as the Reason field.
     const generic = this.#set.generic?.provider;
-    const isReason = (phrase: string) => !!generic && findByName(this.#set, phrase, generic)?.refs.some((r) => r.entry.statuses.includes(f.status!));
-    if (f.slot === 'status-reason' && f.message && f.status) {
-      // "403 Forbidden (https://…)": the phrase is the longest run of the words after the status that is one.
-      const words = f.message.split(' ');
-      for (let n = words.length; n > 0; n--) {
-        const phrase = words.slice(0, n).join(' ');
-        if (isReason(phrase)) return { ...f, message: undefined, reasonOnly: false, fields: { ...f.fields, Reason: phrase } };
-      }
-      return null;
-    }
-    if (f.message && f.status && generic && isReason(f.message)) {
+    if (f.message && f.status && generic && findByName(this.#set, f.message, generic)?.refs.some((r) => r.entry.statuses.includes(f.status!))) {
       const { message, reasonOnly: _reason, ...rest } = f;
       return this.#vet({ ...rest, fields: { ...f.fields, Reason: message } });
     }

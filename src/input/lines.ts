@@ -629,17 +629,6 @@ const RULES: LineRule[] = [
     },
   },
   {
-    // A status and its reason phrase inside a line, on a line no other rule read a code from: "s3 upload: 403
-    // Forbidden: <?xml", "S3 HEAD bucket 失败: 403 Forbidden (https://…)". The diagnoser keeps it only if the
-    // words start with the status's standard reason phrase; a second one never starts a new error.
-    trigger: '(?<![\\d.:,/])[3-5]\\d\\d [A-Z][a-z]',
-    fallback: true,
-    extract(line) {
-      const m = /(?<![\d.:,/])([3-5]\d\d) ([A-Z][a-z]+(?: [A-Z][a-z]+){0,3})/.exec(line);
-      return m ? { slot: 'status-reason', kind: 'text', status: Number(m[1]), message: m[2]!, reasonOnly: true } : null;
-    },
-  },
-  {
     // A code named anywhere on an error line: "S3 Error: NoSuchBucket, The specified bucket does not exist".
     // Each CamelCase word is a candidate; the diagnoser keeps the first the catalog knows.
     trigger: '[A-Z][a-z]+[A-Z][A-Za-z0-9]+',
