@@ -23,7 +23,7 @@ const WEAK_SLOTS = new Set(['bare-code', 'camel-lead', 'lead-message', 'code-wor
 /** Words that make a line an error line, for messages found at its end. */
 const ERROR_WORDS = /rror|RROR|ailed|AILED|xception|[Dd]enied/;
 /** Loose statements that repeat what a report already says: a second one never starts a new error. */
-const ECHO_SLOTS = new Set(['lead-message', 'code-word', 'details-code']);
+const ECHO_SLOTS = new Set(['lead-message', 'code-word', 'details-code', 'sdk-go-status']);
 /** Clue-only lines this close after an error's last fact count as its evidence. */
 const EVIDENCE_REACH_LINES = 2;
 /** Longer than any provider message: such text is not a query. */
@@ -180,9 +180,15 @@ function addFacts(g: Group, f: LineFacts, line: number): void {
 }
 
 /** What an SDK prints for a value it does not have ("S3 Extended Request ID: null"), or a paste's placeholder ("...,"). */
-const NO_VALUE = /^(?:null|none|nil|undefined|[.\-*_,\s]+)$/i;
+const NO_VALUE = /^(?:null|none|nil|undefined|[.\-*_,\s…?—<>]+)$/i;
+
+/** A request ID that names no request: a placeholder has no letter or digit ("<>", "…", "???"). */
+function isPlaceholder(id: string): boolean {
+  return !/[A-Za-z0-9]/.test(id) || NO_VALUE.test(id.trim());
+}
 
 function setRequestId(facts: ErrorFacts, requestId: string): void {
+  if (isPlaceholder(requestId)) return;
   facts.requestId = requestId.trim();
   const e = requestIdEvidence(facts.requestId);
   if (e) facts.evidence.push(e);
@@ -350,7 +356,9 @@ export class Diagnoser {
    */
   #vet(fact: LineFacts): LineFacts | null {
     // A body's message is the service's own; a client's text may carry what the client printed around it.
-    const f = fact.message && fact.slot !== 'xml' ? { ...fact, message: tidyMessage(fact.message) ?? undefined } : fact;
+    let f = fact.message && fact.slot !== 'xml' ? { ...fact, message: tidyMessage(fact.message) ?? undefined } : fact;
+    // A placeholder ID ("...", "null") names no request: it neither ties two errors together nor tells them apart.
+    if (f.requestId !== undefined && isPlaceholder(f.requestId)) f = { ...f, requestId: undefined };
     // A standard reason phrase ("Forbidden", "Not Found") is no provider message: keep it as the Reason field.
     const generic = this.#set.generic?.provider;
     if (f.message && f.status && generic && findByName(this.#set, f.message, generic)?.refs.some((r) => r.entry.statuses.includes(f.status!))) {
@@ -463,8 +471,7 @@ export class Diagnoser {
         code: facts.synthetic ? null : facts.code,
         status: facts.status,
         message: facts.message,
-        // A placeholder ("...", "null") ties the lines of one error together, but names no request.
-        requestId: facts.requestId !== null && !NO_VALUE.test(facts.requestId) ? facts.requestId : null,
+        requestId: facts.requestId,
         provider,
         evidence: this.#options.provider ? ['--provider option'] : decided.reasons,
         fields: facts.fields,

@@ -321,10 +321,11 @@ export async function lookupQuery(set: CatalogSet, query: string, options: Looku
     const said = findByMessage(set, rest, provider);
     const meant = said?.refs.filter((r) => r.entry.statuses.includes(code)) ?? [];
     if (said && meant.length > 0) return { matches: meant.map((r) => toMatch(r, 'message', said.score)), suggestions: [] };
-    const generic = set.generic?.provider;
-    if (generic && findByName(set, rest, generic)?.refs.some((r) => r.entry.statuses.includes(code))) {
-      return { matches: findByStatus(set, code, provider).map((r) => toMatch(r, 'status', 1)), suggestions: [] };
-    }
+    // A typo of a code or message with that status ("404 NoSuchKye"); else what the status means.
+    const fuzzy = await findFuzzy(set, rest, provider);
+    const close = fuzzy.matches.filter((m) => m.statuses.includes(code));
+    if (close.length > 0) return { matches: close, suggestions: [] };
+    return { matches: findByStatus(set, code, provider).map((r) => toMatch(r, 'status', 1)), suggestions: fuzzy.suggestions };
   }
   const byMessage = findByMessage(set, q, provider);
   if (byMessage) return { matches: byMessage.refs.map((r) => toMatch(r, 'message', byMessage.score)), suggestions: [] };

@@ -268,6 +268,15 @@ describe('provider detection', () => {
     const { findings } = await diagnose('{"name":"content-language","value":"Deutsch language pack"} code: "BlobNotFound"\nok\n');
     expect(findings.map((f) => f.input.message)).toEqual([null]);
   });
+  it('placeholder request IDs ("...", "null") neither join two errors nor show as IDs', async () => {
+    const gap = Array.from({ length: 5 }, (_, i) => `step ${i}`).join('\n');
+    const go = `NoSuchKey: The specified key does not exist.\n\tstatus code: 404, request id: ..., host id: ...\n${gap}\nAccessDenied: Access Denied\n\tstatus code: 403, request id: ..., host id: ...\n`;
+    const java = `com.amazonaws.services.s3.model.AmazonS3Exception: Access Denied (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied; Request ID: null; S3 Extended Request ID: null)\n${gap}\ncom.amazonaws.services.s3.model.AmazonS3Exception: The specified key does not exist. (Service: Amazon S3; Status Code: 404; Error Code: NoSuchKey; Request ID: <>)\n`;
+    for (const text of [go, java]) {
+      const { findings } = await diagnose(text);
+      expect(findings.map((f) => `${f.input.code}:${f.input.status}:${f.input.requestId}`)).toEqual(['NoSuchKey:404:null', 'AccessDenied:403:null'].sort((a, b) => text.indexOf(a.split(':')[0]!) - text.indexOf(b.split(':')[0]!)));
+    }
+  });
   it('--provider overrides the evidence', () => expectDiagnosis(fixture('edge/provider/s3-hostid-accessdenied.txt'), { provider: 'tencent-cos', code: 'AccessDenied' }, { provider: 'tencent-cos' }));
 });
 

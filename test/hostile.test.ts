@@ -220,8 +220,9 @@ describe('hostile input', () => {
       `x (Message: ${'Aa'.repeat(8_000)}y`,
       `x): ${'Aa'.repeat(8_000)}y`,
       `${'A: '.repeat(5_000)}status code: x`,
+      '403 A(Message: m, RequestId: r, TraceId: t '.repeat(400).slice(0, 16_384),
     ];
-    const text = Array.from({ length: 70 }, (_, i) => shapes[i % shapes.length]).join('\n');
+    const text = Array.from({ length: 77 }, (_, i) => shapes[i % shapes.length]).join('\n');
     const r = await runCli(['--json'], { stdin: Buffer.from(text), timeoutMs: 30_000 });
     expectNoCrash(r);
     expect(r.code).toBe(0);

@@ -64,7 +64,8 @@ describe('lookup', () => {
   ])('a status and a message: %s → the message\'s codes', async (query, want) => {
     expect(await matchesOf(query)).toEqual(want);
   });
-  it('a status and words that name nothing → no match', async () => expect(await matchesOf('409 foo')).toEqual([]));
+  it('a status and a typo of its code → the code', async () => expect(await matchesOf('404 NoSuchKye')).toContain('aws-s3:NoSuchKey:fuzzy'));
+  it('a status and words that name nothing → what the status means', async () => expect(await matchesOf('409 foo')).toContain('azure-blob:ContainerAlreadyExists:status'));
   it('"503 Slow Down" names SlowDown only, and "HTTP 503" is a status query', async () => {
     expect(await matchesOf('503 Slow Down')).toEqual(['aws-s3:SlowDown:exact', 'tencent-cos:SlowDown:exact']);
     expect((await lookup('HTTP 503')).findings[0]!.input).toMatchObject({ kind: 'status', status: 503 });

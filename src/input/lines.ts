@@ -63,7 +63,7 @@ export function tidyMessage(raw: string): string | null {
   // Separators may be escaped ("\\n\\tstatus code: 404" in a JSON log); a logfmt field after a closing quote ends it too.
   // (A match starts only where a run of separators does: a long run costs its length once.)
   m = m.replace(/(?<![\s,;\\])(?:[\s,;]|\\+[nrt])+(?:Traceback \(most recent call last\)|at [\w$.<>`]+\(|[A-Z][a-z]+-[A-Z][\w-]*: |\((?:Service|Status Code): |(?:S3 )?Extended Request ID: |status code: \d{3}\b).*$/s, '');
-  m = m.replace(/"(?<!\s")\s+[a-z_][\w.]*=.*$/s, '"');
+  m = m.replace(/"\s+[a-z_][\w.]*=.*$/s, '"');
   // Quotes the client put around the message: runs of a quote at its ends that it has nowhere else, or
   // else one odd backtick or double quote at an end (a message pairs its own; an apostrophe may stand alone).
   for (const q of ['`', '"', "'"]) {
@@ -358,7 +358,8 @@ const RULES: LineRule[] = [
       const m =
         /(?:unexpected status|with status code|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:|returned an error:|(?:Client|Server) error:|(?:Error|Exception):|awaiting response\.\.\.|ERROR|HTTP\/1\.[01]")\s*\(?(\d{3})\)?(?: - | |: |\b)(.*)$/.exec(line) ??
         /\(HTTP (\d{3})\)()/.exec(line);
-      if (!m) return null;
+      // Go v1's "status code: 403, request id: …" is the Go rule's: read here too, it would be a second statement.
+      if (!m || /status code: \d{3}, request id:/.test(line)) return null;
       const status = Number(m[1]);
       if (status < 300) return null;
       const rest = m[2]!.trim().replace(/^"|"$/g, '');
@@ -429,7 +430,9 @@ const RULES: LineRule[] = [
       const m = /(?:(?<!\w)([A-Z]\w+): (.*?)\s+)?status code: (\d{3}), request id: ([^,\s]*),?(?: host id: (\S*))?/.exec(line);
       if (!m) return null;
       const fields: Record<string, string> = m[5] ? { HostId: m[5] } : {};
-      return { slot: 'sdk-go', kind: 'sdk', code: m[1], message: m[2], status: Number(m[3]), requestId: m[4] && !m[4].startsWith('<') ? m[4] : undefined, fields, starts: true };
+      // A status line with no "Code: message" before it goes with the statement before it, and starts nothing.
+      const tail = !m[1];
+      return { slot: tail ? 'sdk-go-status' : 'sdk-go', kind: 'sdk', code: m[1], message: m[2], status: Number(m[3]), requestId: m[4] && !m[4].startsWith('<') ? m[4] : undefined, fields, starts: !tail };
     },
   },
   {
@@ -459,10 +462,8 @@ const RULES: LineRule[] = [
     trigger: '\\(Message: ',
     hints: ['(Message: '],
     extract(line) {
-      const m = /(\d{3}) (\w+)\(Message: (.*?), RequestId: ([^,]*), TraceId: ([^)]*)\)/.exec(line);
-      if (m) return { slot: 'sdk-go', kind: 'sdk', status: Number(m[1]), code: m[2]!, message: m[3]!, requestId: m[4] || undefined, fields: m[5] ? { TraceId: m[5] } : {}, evidence: 'cos', starts: true };
-      // Without its request's status (the error printed alone), or a pasted line that ends early: the code then
-      // counts only if the catalog knows it, and the fields are found one by one.
+      // Found field by field, not by one expression (a lazy message before optional fields rescans the line).
+      // Without its request's status (the error printed alone) the code counts only if the catalog knows it.
       const lead = /(?:(\d{3}) )?(?<!\w)([A-Z]\w+)\(Message: /.exec(line);
       if (!lead) return null;
       const rest = line.slice(lead.index + lead[0].length);
@@ -470,7 +471,7 @@ const RULES: LineRule[] = [
       const message = (end >= 0 ? rest.slice(0, end) : rest).replace(/,\s*$/, '').trim();
       const requestId = /RequestId: ([^,)\s]+)/.exec(rest)?.[1];
       const traceId = /TraceId: ([^,)\s]+)/.exec(rest)?.[1];
-      return { slot: 'sdk-go', kind: 'sdk', status: lead[1] ? Number(lead[1]) : undefined, code: lead[2]!, weakCode: true, message: message || undefined, requestId, fields: traceId ? { TraceId: traceId } : {}, evidence: 'cos', starts: true };
+      return { slot: 'sdk-go', kind: 'sdk', status: lead[1] ? Number(lead[1]) : undefined, code: lead[2]!, weakCode: !lead[1], message: message || undefined, requestId, fields: traceId ? { TraceId: traceId } : {}, evidence: 'cos', starts: true };
     },
   },
   {
