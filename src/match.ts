@@ -302,6 +302,8 @@ export async function lookupQuery(set: CatalogSet, query: string, options: Looku
   const q = query.trim();
   if (q.length === 0) return { matches: [], suggestions: [] };
   const { provider } = options;
+  // A bare status first: no code is three digits, and CI scripts ask this most.
+  if (/^[1-5]\d\d$/.test(q)) return { matches: findByStatus(set, Number(q), provider).map((r) => toMatch(r, 'status', 1)), suggestions: [] };
   const byName = findByName(set, q, provider);
   if (byName) return { matches: byName.refs.map((r) => toMatch(r, byName.kind, 1)), suggestions: [] };
   const name = q.slice(q.lastIndexOf('.') + 1).toLowerCase();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lookup } from '../src/index.js';
 import type { MatchKind } from '../src/types.js';
@@ -63,6 +64,12 @@ describe('lookup', () => {
     ['403 This request is not authorized to perform this operation.', ['azure-blob:AuthorizationFailure:message']],
   ])('a status and a message: %s → the message\'s codes', async (query, want) => {
     expect(await matchesOf(query)).toEqual(want);
+  });
+  it('no code or alias is three digits: a bare status is looked up as a status first', () => {
+    for (const name of ['azure-blob', 'aws-s3', 'tencent-cos', 'http']) {
+      const { entries } = JSON.parse(readFileSync(new URL(`../data/${name}.json`, import.meta.url), 'utf8')) as { entries: { code: string; aliases?: string[] }[] };
+      expect(entries.flatMap((e) => [e.code, ...(e.aliases ?? [])]).filter((k) => /^[1-5]\d\d$/.test(k)), name).toEqual([]);
+    }
   });
   it('a status and a typo of its code → the code', async () => expect(await matchesOf('404 NoSuchKye')).toContain('aws-s3:NoSuchKey:fuzzy'));
   it('a status and words that name nothing → what the status means', async () => expect(await matchesOf('409 foo')).toContain('azure-blob:ContainerAlreadyExists:status'));
