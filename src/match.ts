@@ -295,28 +295,21 @@ function scoreHits(index: Fuse<FuzzyItem>, needle: string, isText: boolean, prov
 }
 
 /**
- * Looks a code, an HTTP status or a provider message up: exact, then alias, then status, then
- * message text, then fuzzy. The first that finds anything wins.
+ * Looks a code, an HTTP status or a provider message up: status, then exact, then alias, then an
+ * azure-core exception name, then message text, then fuzzy. The first that finds anything wins.
  */
 export async function lookupQuery(set: CatalogSet, query: string, options: LookupOptions = {}): Promise<LookupResult> {
   const q = query.trim();
   if (q.length === 0) return { matches: [], suggestions: [] };
   const { provider } = options;
-  // A bare status first: no code is three digits, and CI scripts ask this most.
-  if (/^[1-5]\d\d$/.test(q)) return { matches: findByStatus(set, Number(q), provider).map((r) => toMatch(r, 'status', 1)), suggestions: [] };
-  const byName = findByName(set, q, provider);
-  if (byName) return { matches: byName.refs.map((r) => toMatch(r, byName.kind, 1)), suggestions: [] };
-  const name = q.slice(q.lastIndexOf('.') + 1).toLowerCase();
-  const sdk = Object.hasOwn(AZURE_CORE_STATUSES, name) ? AZURE_CORE_STATUSES[name] : undefined;
-  if (sdk && (!provider || provider === 'azure-blob')) {
-    return { matches: sdk.flatMap((st) => findByStatus(set, st, 'azure-blob')).map((r) => toMatch(r, 'status', 1)), suggestions: [] };
-  }
-  // A status, perhaps with "HTTP" before it or its reason after it ("503 Slow Down", S3's words for SlowDown).
+  const byStatus = (status: number) => findByStatus(set, status, provider).map((r) => toMatch(r, 'status', 1));
+  // A status first, perhaps with "HTTP" before it or its reason after it ("503 Slow Down", S3's words for
+  // SlowDown): no code or alias has that shape (a test checks the catalogs), and CI scripts ask this most.
   const status = STATUS_QUERY.exec(q);
   if (status) {
     const code = Number(status[1]);
     const rest = status[2];
-    if (!rest) return { matches: findByStatus(set, code, provider).map((r) => toMatch(r, 'status', 1)), suggestions: [] };
+    if (!rest) return { matches: byStatus(code), suggestions: [] };
     // The words after the status: a code's name ("Slow Down"), a provider's message, or the standard reason phrase.
     const named = findByName(set, rest, provider)?.refs.filter((r) => !r.catalog.generic && r.entry.statuses.includes(code)) ?? [];
     if (named.length > 0) return { matches: named.map((r) => toMatch(r, 'exact', 1)), suggestions: [] };
@@ -327,7 +320,14 @@ export async function lookupQuery(set: CatalogSet, query: string, options: Looku
     const fuzzy = await findFuzzy(set, rest, provider);
     const close = fuzzy.matches.filter((m) => m.statuses.includes(code));
     if (close.length > 0) return { matches: close, suggestions: [] };
-    return { matches: findByStatus(set, code, provider).map((r) => toMatch(r, 'status', 1)), suggestions: fuzzy.suggestions };
+    return { matches: byStatus(code), suggestions: fuzzy.suggestions };
+  }
+  const byName = findByName(set, q, provider);
+  if (byName) return { matches: byName.refs.map((r) => toMatch(r, byName.kind, 1)), suggestions: [] };
+  const name = q.slice(q.lastIndexOf('.') + 1).toLowerCase();
+  const sdk = Object.hasOwn(AZURE_CORE_STATUSES, name) ? AZURE_CORE_STATUSES[name] : undefined;
+  if (sdk && (!provider || provider === 'azure-blob')) {
+    return { matches: sdk.flatMap((st) => findByStatus(set, st, 'azure-blob')).map((r) => toMatch(r, 'status', 1)), suggestions: [] };
   }
   const byMessage = findByMessage(set, q, provider);
   if (byMessage) return { matches: byMessage.refs.map((r) => toMatch(r, 'message', byMessage.score)), suggestions: [] };

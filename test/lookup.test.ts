@@ -65,10 +65,10 @@ describe('lookup', () => {
   ])('a status and a message: %s → the message\'s codes', async (query, want) => {
     expect(await matchesOf(query)).toEqual(want);
   });
-  it('no code or alias is three digits: a bare status is looked up as a status first', () => {
+  it('no code or alias looks like a status query ("503", "HTTP 404", "503 Slow Down"): those are read as statuses first', () => {
     for (const name of ['azure-blob', 'aws-s3', 'tencent-cos', 'http']) {
       const { entries } = JSON.parse(readFileSync(new URL(`../data/${name}.json`, import.meta.url), 'utf8')) as { entries: { code: string; aliases?: string[] }[] };
-      expect(entries.flatMap((e) => [e.code, ...(e.aliases ?? [])]).filter((k) => /^[1-5]\d\d$/.test(k)), name).toEqual([]);
+      expect(entries.flatMap((e) => [e.code, ...(e.aliases ?? [])]).filter((k) => /^(?:HTTP(?:\/[\d.]+)?\s+)?[1-5]\d\d(?:\s|$)/i.test(k)), name).toEqual([]);
     }
   });
   it('a status and a typo of its code → the code', async () => expect(await matchesOf('404 NoSuchKye')).toContain('aws-s3:NoSuchKey:fuzzy'));

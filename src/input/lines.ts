@@ -392,7 +392,7 @@ const RULES: LineRule[] = [
         status: status ? Number(status[1]) : undefined,
         code: code?.[1],
         requestId: requestId?.[1],
-        message: text && text !== 'null' ? text : undefined,
+        message: text || undefined,
         fields,
         evidence: service && /S3/.test(service[1]!) ? 'aws' : undefined,
         starts: true,
