@@ -88,16 +88,42 @@ const cjs = {
   // import() becomes require(): a real import() of a vendor file would start Node's ES module loader, about 10 ms.
   supported: { 'dynamic-import': false },
 };
+/**
+ * The report readers (src/diagnose.ts and src/input/) are a bundle of their own, dist/diagnose.cjs,
+ * required only when there is a report to read: a lookup compiles none of their code. They take
+ * the catalog and match functions from the CLI bundle, which exports them for this (src/cli.ts),
+ * so there is one copy of each and of its caches.
+ */
+const SHARED = /^\.\.?\/(?:match|catalog)\.js$/;
+const diagnoseExternal = {
+  name: 'diagnose-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/diagnose\.js$/ }, () => ({ path: './diagnose.cjs', external: true }));
+  },
+};
+const sharedExternal = {
+  name: 'shared-external',
+  setup(b) {
+    b.onResolve({ filter: SHARED }, () => ({ path: './errlookup.cjs', external: true }));
+  },
+};
 await build({
   ...cjs,
-  entryPoints: { errlookup: 'src/cli.ts' },
+  entryPoints: { diagnose: 'src/diagnose.ts' },
+  outdir: 'dist.building',
+  outExtension: { '.js': '.cjs' },
+  plugins: [vendorExternal, sharedExternal],
+});
+await build({
+  ...cjs,
+  entryPoints: { errlookup: 'src/bundle.ts' },
   outdir: 'dist.building',
   outExtension: { '.js': '.cjs' },
   // A CommonJS bundle has no import.meta: `new URL('../data/', import.meta.url)` gets the file's URL from __filename.
   define: { ...define, 'import.meta.url': '__errlookupUrl' },
   // A plain POSIX path is its own file URL: pathToFileURL costs about 0.25 ms of every start-up, so it is kept for other paths.
   banner: { js: "var __errlookupUrl = /^\\/[\\w\\/.@+-]*$/.test(__filename) ? 'file://' + __filename : require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [vendorExternal],
+  plugins: [vendorExternal, diagnoseExternal],
 });
 // dist/cli.cjs, the entry: runs dist/errlookup.cjs and the vendor bundles from their code caches (src/boot.cts).
 await build({ ...cjs, entryPoints: { cli: 'src/boot.cts' }, outdir: 'dist.building', outExtension: { '.js': '.cjs' } });

@@ -21,7 +21,8 @@ interface Compiled {
 }
 
 const compiled: Compiled[] = [];
-const vendors = new Map<string, unknown>();
+/** The bundles loaded so far, by path: each is run once, as Node's require would. */
+const bundles = new Map<string, unknown>();
 
 /** Runs a CommonJS bundle as Node's loader would, but compiled from its code cache. */
 function load(file: string): unknown {
@@ -34,19 +35,21 @@ function load(file: string): unknown {
   }
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(file, 'utf8')}\n})`, { filename: file, cachedData });
   compiled.push({ file, cacheRejected: cachedData ? script.cachedDataRejected : undefined, script });
-  // The bundles' own require: a vendor bundle is loaded here too, with its cache. The bundles
-  // require nothing else but Node's builtins, which this file's require gives.
-  const bundleRequire = Object.assign((id: string): unknown => {
-    if (!id.startsWith('./vendor/')) return require(id);
-    const vendor = path.join(dir, id);
-    if (!vendors.has(vendor)) vendors.set(vendor, load(vendor));
-    return vendors.get(vendor);
-  }, require);
+  // The bundles' own require: another bundle (the report readers', a vendor's) is loaded here too,
+  // with its cache. The bundles require nothing else but Node's builtins, which this file's require gives.
   const module = { exports: {} as unknown };
+  const bundleRequire = Object.assign((id: string): unknown => {
+    if (!id.startsWith('./')) return require(id);
+    const bundle = path.join(dir, id);
+    if (!bundles.has(bundle)) bundles.set(bundle, load(bundle));
+    return bundles.get(bundle);
+  }, require);
   (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, bundleRequire, module, file, dir);
   return module.exports;
 }
 
-const cli = load(path.join(__dirname, 'errlookup.cjs')) as object;
+const entry = path.join(__dirname, 'errlookup.cjs');
+const cli = load(entry) as object;
+bundles.set(entry, cli);
 Object.defineProperty(cli, Symbol.for('errlookup.compiled'), { value: compiled });
 export = cli;

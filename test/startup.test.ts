@@ -223,13 +223,15 @@ describe('the code caches (src/boot.cts)', () => {
       })();`;
     return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as ReturnType<typeof inFreshNode>;
   }
-  const argvs = [['ServerBusy'], ['SlowDwon'], ['--help']];
+  const argvs = [['ServerBusy'], ['SlowDwon'], ['<Error><Code>SlowDown</Code></Error>'], ['--help']];
 
-  it('are taken by V8 for the CLI bundle and each vendor bundle it loads', () => {
+  it('are taken by V8 for the CLI bundle and each bundle it loads, each loaded only when needed', () => {
     const { compiled } = inFreshNode(`${ROOT}/dist`, argvs);
+    // In load order: a lookup loads no report reader, and only a fuzzy one loads fuse.js.
     expect(compiled).toEqual([
       { file: 'errlookup.cjs', cacheRejected: false },
       { file: 'vendor/fuse.cjs', cacheRejected: false },
+      { file: 'diagnose.cjs', cacheRejected: false },
       { file: 'vendor/commander.cjs', cacheRejected: false },
     ]);
   });
