@@ -2,7 +2,6 @@ import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } f
 import { RETRY_CLASSES, type BodilessNote, type Catalog, type CatalogEntry, type RetryClass } from './types.js';
 
 /** Where the catalogs live: `data/` beside `src/` in the repo and beside `dist/` in the package. */
-const DATA_DIR = new URL('../data/', import.meta.url);
 
 /** Case and the separators `_ - . space` (and apostrophes, for reason phrases) do not distinguish codes. */
 export function normalizeCode(code: string): string {
@@ -270,7 +269,7 @@ export function checkCatalog(file: string, raw: unknown): Catalog {
 }
 
 /** Reads and checks every catalog in a folder, provider catalogs first and generic ones last. */
-export function loadCatalogs(dir: URL = DATA_DIR): CatalogSet {
+export function loadCatalogs(dir: URL = new URL('../data/', import.meta.url)): CatalogSet {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort();
@@ -438,7 +437,9 @@ declare const ERRLOOKUP_CHECKED_CATALOGS: string | undefined;
 export function bundledCatalogs(): CatalogSet {
   if (typeof ERRLOOKUP_CHECKED_CATALOGS === 'string') {
     try {
-      return readPackedCatalogs(fileSource(new URL(ERRLOOKUP_CHECKED_CATALOGS, import.meta.url)));
+      // In the CommonJS bundle, a plain path: a file URL would run Node's URL code at every start-up.
+      const file = typeof __dirname === 'string' ? `${__dirname}/${ERRLOOKUP_CHECKED_CATALOGS}` : new URL(ERRLOOKUP_CHECKED_CATALOGS, import.meta.url);
+      return readPackedCatalogs(fileSource(file));
     } catch {
       // Not built yet (the build itself runs this code): check data/ instead.
     }
