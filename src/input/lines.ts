@@ -682,18 +682,28 @@ const SPECIFIC_HINTS = new RegExp(
     .join('|'),
 );
 
+/** Whether `text` holds one of `words`. A plain loop: a closure per call adds up over a log's lines. */
+export function holdsAny(text: string, words: readonly string[]): boolean {
+  for (const word of words) if (text.includes(word)) return true;
+  return false;
+}
+
 /** Everything the rules find in one line; `before` is the line before it, when known. */
 export function extractLine(line: string, before?: string): LineFacts[] {
   const found: LineFacts[] = [];
+  let coded = false;
   const specific = SPECIFIC_HINTS.test(line);
   for (const rule of COMPILED) {
     if (rule.gated && !specific) continue;
-    if (rule.fallback && found.some((f) => f.code)) continue;
+    if (rule.fallback && coded) continue;
     // Plain substring tests: a regular expression per rule would be compiled at start-up, each for one line.
-    if (rule.hints && !rule.hints.some((h) => line.includes(h))) continue;
+    if (rule.hints && !holdsAny(line, rule.hints)) continue;
     if (!rule.test.test(line)) continue;
     const facts = rule.extract(line, before);
-    if (facts) found.push(facts);
+    if (facts) {
+      found.push(facts);
+      coded ||= !!facts.code;
+    }
   }
   return found;
 }

@@ -1,4 +1,5 @@
 import type { Evidence } from '../types.js';
+import { holdsAny } from './lines.js';
 
 /** Providers errlookup can recognise from the shape of an input. Each has a catalog in data/. */
 export type Provider = 'azure-blob' | 'tencent-cos' | 'aws-s3';
@@ -52,7 +53,7 @@ export function findEvidence(line: string): Evidence[] {
   if (!CLUE_HINT.test(line)) return found;
   const lower = line.toLowerCase();
   for (const clue of CLUES) {
-    if (clue.needs.some((word) => lower.includes(word)) && clue.pattern.test(line)) found.push({ provider: clue.provider, reason: clue.reason, weight: clue.weight });
+    if (holdsAny(lower, clue.needs) && clue.pattern.test(line)) found.push({ provider: clue.provider, reason: clue.reason, weight: clue.weight });
   }
   return found;
 }
