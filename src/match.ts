@@ -27,6 +27,8 @@ export interface LookupOptions {
 export interface LookupResult {
   matches: Match[];
   suggestions: string[];
+  /** What the query itself was, when the matches alone would not say (an SDK's exception for a status). */
+  note?: string;
 }
 
 /** Rejects an unknown provider id, naming the valid ones. */
@@ -327,7 +329,12 @@ export async function lookupQuery(set: CatalogSet, query: string, options: Looku
   const name = q.slice(q.lastIndexOf('.') + 1).toLowerCase();
   const sdk = Object.hasOwn(AZURE_CORE_STATUSES, name) ? AZURE_CORE_STATUSES[name] : undefined;
   if (sdk && (!provider || provider === 'azure-blob')) {
-    return { matches: sdk.flatMap((st) => findByStatus(set, st, 'azure-blob')).map((r) => toMatch(r, 'status', 1)), suggestions: [] };
+    const statuses = sdk.map((st) => `HTTP ${st}`).join(' or ');
+    return {
+      matches: sdk.flatMap((st) => findByStatus(set, st, 'azure-blob')).map((r) => toMatch(r, 'status', 1)),
+      suggestions: [],
+      note: `${q} is the exception azure-core raises for any ${statuses}: the ErrorCode in its message names the error. Every Azure code sent with ${statuses} follows.`,
+    };
   }
   const byMessage = findByMessage(set, q, provider);
   if (byMessage) return { matches: byMessage.refs.map((r) => toMatch(r, 'message', byMessage.score)), suggestions: [] };
@@ -370,7 +377,7 @@ export async function lookupReport(set: CatalogSet, query: string, options: Look
     line: null,
     matches: result.matches,
     suggestions: result.suggestions,
-    notes: [],
+    notes: result.note ? [result.note] : [],
     clock: null,
   };
   return { findings: [finding] };

@@ -53,6 +53,11 @@ describe('errlookup <query>', () => {
     expect(match?.match).toBe(how);
   });
 
+  it('says first what a query was when it names no code (an azure-core exception for a status)', async () => {
+    const { stdout } = await expectCli(['ResourceExistsError'], 0);
+    expect(stdout).toMatch(/^Note {7}ResourceExistsError is the exception azure-core raises for any HTTP 409: .*\n\nAccountAlreadyExists {2}HTTP 409 /);
+  });
+
   it('lists a code two providers share once per provider, labelled', async () => {
     const { stdout } = await expectCli(['--format', 'short', 'NoSuchKey'], 0);
     expect(stdout).toBe('aws-s3 NoSuchKey 404 permanent\ntencent-cos NoSuchKey 404 permanent\n');

@@ -60,6 +60,12 @@ describe('lookup', () => {
     if (query.endsWith('Error')) expect(matches.every((m) => m.startsWith('azure-blob:'))).toBe(true);
   });
   it.each([
+    ['ResourceExistsError', 'HTTP 409'],
+    ['azure.core.exceptions.ClientAuthenticationError', 'HTTP 401 or HTTP 403'],
+  ])('says that %s is an exception for a status, not a code', async (query, statuses) => {
+    expect((await lookup(query)).findings[0]!.notes).toEqual([expect.stringContaining(`azure-core raises for any ${statuses}`)]);
+  });
+  it.each([
     ['404 The specified key does not exist.', ['aws-s3:NoSuchKey:message', 'tencent-cos:NoSuchKey:message']],
     ['403 This request is not authorized to perform this operation.', ['azure-blob:AuthorizationFailure:message']],
   ])('a status and a message: %s → the message\'s codes', async (query, want) => {

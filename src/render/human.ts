@@ -122,6 +122,8 @@ export function renderHuman(report: Report, options: HumanOptions): string {
     const lines: string[] = [];
     const query = isQuery(f);
     if (!query) lines.push(...renderInput(c, f, options.width));
+    // A query's notes say what the query itself was (an SDK's exception name for a status).
+    else for (const note of f.notes) lines.push(`${label(c, 'Note')} ${wrap(escapeForTerminal(note), 11, options.width)}`, '');
     if (f.matches.length === 0) {
       const asked = escapeForTerminal(f.input.code ?? f.input.message ?? String(f.input.status ?? ''));
       lines.push(query ? `errlookup: no match for "${asked}"` : `  ${c.dim('no catalog entry matches this error')}`);
