@@ -78,7 +78,7 @@ function hasError(g: Group): boolean {
  * Slots whose facts may come a part at a time: each part is a statement of its own. AWS's PHP SDK
  * says "resulted in a `404 Not Found` response:", then the body, then "NoSuchKey (client): …".
  */
-const SPLIT_SLOTS = new Set(['kv', 'pairs', 'sdk-php']);
+const SPLIT_SLOTS = new Set(['kv', 'pairs', 'sdk-php', 'java-field']);
 /** The statements a line makes, for telling whether a group already has one of the same kind. */
 function slotKeys(f: LineFacts): string[] {
   if (!SPLIT_SLOTS.has(f.slot)) return [f.slot];

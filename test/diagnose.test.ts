@@ -500,6 +500,10 @@ describe('a message without what a client printed around it', () => {
     ['Forbidden: Forbidden', 'Forbidden'],
     ['The specified key does not exist.\\\\n\\\\tstatus code: 404, request id: tx00000', 'The specified key does not exist.'],
     ['Access Denied" error.file="/go/src/velero-plugin-for-aws/object_store.go:253" error.function=main.PutObject', 'Access Denied'],
+    ['HTTP Error Message: This request is not authorized to perform this operation using this permission.', 'This request is not authorized to perform this operation using this permission.'],
+    ['AccessDenied: message: Access Denied', 'Access Denied'],
+    ["Operation returned an invalid status 'The specified blob does not exist.' ErrorCode:BlobNotFound", 'The specified blob does not exist.'],
+    ['Access Denied",', 'Access Denied'],
     // The service's own words are kept as they are.
     ['User: arn:aws:iam::123456789012:user/s3 is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/k"', 'User: arn:aws:iam::123456789012:user/s3 is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/k"'],
     ["'The specified key does not exist.", 'The specified key does not exist.'],

@@ -57,13 +57,18 @@ export function tidyMessage(raw: string): string | null {
     const code = m.charCodeAt(word);
     if (hit[0] === '---> ' || (word < hit.index && code >= 65 && code <= 90)) from = hit.index + hit[0].length;
   }
-  m = m.slice(from).replace(/^(?:(?:Error|ErrorMessage|Message|Description)\s*[:=]\s*)+/, '');
+  // Labels: "Message: ", "HTTP Error Message: ", minio-py's "AccessDenied: message: ".
+  m = m.slice(from).replace(/^(?:[A-Z][A-Za-z]+: (?=message:))?(?:(?:(?:HTTP |AWS )?(?:Error ?)?Message|Error|Description)\s*[:=]\s*)+/i, '');
+  // msrest's and older azure-core's wrapper: "Operation returned an invalid status 'The message.'"
+  m = m.replace(/^Operation returned an invalid status (['"])(.+?)\1(?=\s|$).*$/s, '$2');
   // A stack frame ("at COSXML.Network…(" or Python's traceback), a header ("Cache-Control: "), the SDK's own
   // suffix: Java's "(Service: …" or "(Status Code: …", AWS's "S3 Extended Request ID: …", Go v1's "status code: 403, …".
   // Separators may be escaped ("\\n\\tstatus code: 404" in a JSON log); a logfmt field after a closing quote ends it too.
   // (A match starts only where a run of separators does: a long run costs its length once.)
   m = m.replace(/(?<![\s,;\\])(?:[\s,;]|\\+[nrt])+(?:Traceback \(most recent call last\)|at [\w$.<>`]+\(|[A-Z][a-z]+-[A-Z][\w-]*: |\((?:Service|Status Code): |(?:S3 )?Extended Request ID: |status code: \d{3}\b).*$/s, '');
   m = m.replace(/"\s+[a-z_][\w.]*=.*$/s, '"');
+  // What ended the value in the printout the message sat in (`…Access Denied",` in a JSON line).
+  m = m.replace(/[\s,;]+$/, '');
   // Quotes the client put around the message: runs of a quote at its ends that it has nowhere else, or
   // else one odd backtick or double quote at an end (a message pairs its own; an apostrophe may stand alone).
   for (const q of ['`', '"', "'"]) {
@@ -351,12 +356,12 @@ const RULES: LineRule[] = [
   {
     // Many HTTP clients: "unexpected status 409", "HTTP status code=404", "HTTP Response Code: 404", "(HTTP 412)",
     // "returned an error: (503)", "Client error: 403", "StatusCodeError: 403 - ", "CosServerException: 403 - Forbidden",
-    // "HTTP response code: 503", wget's "awaiting response... 409 …" and "ERROR 409: …", python logging '"HEAD /k HTTP/1.1" 404 0'
-    trigger: '(?:unexpected status|with status code \\d{3}|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:|\\(HTTP \\d{3}\\)|returned an error: \\(\\d{3}\\)|(?:Client|Server) error: \\d{3}|(?:Error|Exception): \\d{3} - |awaiting response\\.\\.\\. \\d{3}|ERROR \\d{3}: |HTTP/1\\.[01]" \\d{3} )',
+    // "HTTP response code: 503", s3fs's "HTTP response code 403 was returned", wget's "awaiting response... 409 …" and "ERROR 409: …", python logging '"HEAD /k HTTP/1.1" 404 0'
+    trigger: '(?:unexpected status|with status code \\d{3}|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:? \\d{3}|\\(HTTP \\d{3}\\)|returned an error: \\(\\d{3}\\)|(?:Client|Server) error: \\d{3}|(?:Error|Exception): \\d{3} - |awaiting response\\.\\.\\. \\d{3}|ERROR \\d{3}: |HTTP/1\\.[01]" \\d{3} )',
     hints: ['tatus', 'HTTP', 'error:', 'Error:', 'Exception:', 'awaiting', 'ERROR'],
     extract(line) {
       const m =
-        /(?:unexpected status|with status code|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:|returned an error:|(?:Client|Server) error:|(?:Error|Exception):|awaiting response\.\.\.|ERROR|HTTP\/1\.[01]")\s*\(?(\d{3})\)?(?: - | |: |\b)(.*)$/.exec(line) ??
+        /(?:unexpected status|with status code|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:?|returned an error:|(?:Client|Server) error:|(?:Error|Exception):|awaiting response\.\.\.|ERROR|HTTP\/1\.[01]")\s*\(?(\d{3})\)?(?: - | |: |\b)(.*)$/.exec(line) ??
         /\(HTTP (\d{3})\)()/.exec(line);
       // Go v1's "status code: 403, request id: …" is the Go rule's: read here too, it would be a second statement.
       if (!m || /status code: \d{3}, request id:/.test(line)) return null;
@@ -386,6 +391,18 @@ const RULES: LineRule[] = [
       // The message ends at the next field, or at the quote or bracket that closes a list of errors; or it is what comes before "(Service:".
       const message = /Error Message: ([^;"\]]*)/.exec(line) ?? /^(.*?)\s*\(Service: /.exec(line);
       const text = message?.[1]?.trim();
+      // One field on a line of its own ("HTTP Error Code: 403", then "AWS Error Code: AccessDenied", as s3fs
+      // and the SDK's samples print them) is a part of the error, not a new one; a status there is a status.
+      if (!text && !requestId && !service && (!status || !code)) {
+        const number = code && /^\d{3}$/.test(code[1]!) ? Number(code[1]) : undefined;
+        return {
+          slot: 'java-field',
+          kind: 'sdk',
+          status: status ? Number(status[1]) : number,
+          code: number === undefined ? code?.[1] : undefined,
+          evidence: /\bAWS Error Code/.test(line) ? 'aws' : undefined,
+        };
+      }
       return {
         slot: 'sdk-java',
         kind: 'sdk',
@@ -584,6 +601,15 @@ const RULES: LineRule[] = [
       const code = /["']code["']\s*:\s*["']([A-Za-z]\w+)["']/.exec(text);
       const message = /["'](?:message|value)["']\s*:\s*["']([A-Z](?:\\.|[^"\\])*)["']/.exec(text);
       return code ? { slot: 'json-error', kind: 'json', code: code[1]!, message: message ? unquote(message[1]!) : undefined } : null;
+    },
+  },
+  {
+    // An Error with fields as older Node's util.inspect prints it (minio-js): "{ [S3Error: The specified bucket does not exist]"
+    trigger: '^\\s*\\{ \\[\\w+: ',
+    hints: ['{ ['],
+    extract(line) {
+      const m = /^\s*\{ \[\w+: (.+)\]$/.exec(line.trimEnd());
+      return m ? { slot: 'kv', kind: 'json', message: m[1]! } : null;
     },
   },
   {

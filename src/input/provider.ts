@@ -28,7 +28,8 @@ export const CLUES: readonly Clue[] = [
   { provider: 'tencent-cos', needs: ['myqcloud.com', 'tencentcos.cn'], pattern: /\.(?:myqcloud\.com|tencentcos\.cn)\b/i, reason: 'myqcloud.com host', weight: WEIGHT.host },
   { provider: 'aws-s3', needs: ['amazonaws.com'], pattern: /\bs3[.-](?:[a-z0-9-]+\.)?amazonaws\.com(?:\.cn)?\b/i, reason: 'amazonaws.com host', weight: WEIGHT.host },
   { provider: 'azure-blob', needs: ['x-ms-'], pattern: /\bx-ms-(?:request-id|error-code|version)\b/i, reason: 'x-ms-* header', weight: WEIGHT.header },
-  { provider: 'tencent-cos', needs: ['x-cos-'], pattern: /\bx-cos-(?:request-id|trace-id|error-code)\b/i, reason: 'x-cos-* header', weight: WEIGHT.header },
+  // Only COS has x-cos-* headers: one named anywhere (in a message too: "x-cos-acl value invalid") is COS's.
+  { provider: 'tencent-cos', needs: ['x-cos-'], pattern: /\bx-cos-[a-z]/i, reason: 'x-cos-* header', weight: WEIGHT.header },
   { provider: 'aws-s3', needs: ['x-amz-'], pattern: /\bx-amz-(?:request-id|id-2)\b/i, reason: 'x-amz-* header', weight: WEIGHT.header },
   { provider: 'azure-blob', needs: ['windows-azure-', 'blob service version'], pattern: /\b(?:Windows-Azure-(?:Blob|File|Queue|Table)|Blob Service Version)\b/i, reason: 'Server: Windows-Azure-Blob', weight: WEIGHT.server },
   { provider: 'tencent-cos', needs: ['tencent-cos'], pattern: /\btencent-cos\b/i, reason: 'Server: tencent-cos', weight: WEIGHT.server },
@@ -42,10 +43,12 @@ export const CLUES: readonly Clue[] = [
   { provider: 'azure-blob', needs: ['azure', 'requestfailedexception', 'blobstorageexception', 'datalakestorageexception', 'azblob', 'azcore', 'azcopy', 'storageerrorcode', 'bloberrorcode'], pattern: /\b(?:azure\.core\.exceptions|azure\.storage|Microsoft\.Azure\.Storage|Microsoft\.WindowsAzure\.Storage|Azure\.Storage|Azure\.RequestFailedException|RequestFailedException|BlobStorageException|DataLakeStorageException|com\.azure\.storage|azblob|azcore|azure-storage-blob|AzCopy|@azure\/storage|StorageErrorCode|BlobErrorCode)\b/, reason: 'Azure SDK or AzCopy', weight: WEIGHT.sdk },
   { provider: 'tencent-cos', needs: ['qcloud', 'cosservice', 'cosserver', 'cosclient', 'cosxml', 'cos-', 'coscmd', 'tencentyun', 'tcyun'], pattern: /\b(?:qcloud_cos|CosServiceError|CosServiceException|CosServerException|CosClientError|COSXML|cos-go-sdk|cos-js-sdk|cos-nodejs-sdk|cos-java-sdk|cos-php-sdk|coscmd|tencentyun|tcyun|Qcloud\\Cos|com\.qcloud\.cos|com\.tencent\.qcloud)\b/, reason: 'COS SDK', weight: WEIGHT.sdk },
   { provider: 'aws-s3', needs: ['boto', 's3cmd', 's3exception', 'aws-', 'service: ', 'aws\\s3'], pattern: /\b(?:botocore|boto3|s3cmd|AmazonS3Exception|S3Exception|aws-sdk|@aws-sdk|Service: Amazon S3|Service: S3|aws-cli|Aws\\S3)\b/, reason: 'AWS SDK', weight: WEIGHT.sdk },
+  // MinIO's clients speak only the S3 API: minio-py's minio.error, minio-js's S3Error, minio-go, mc.
+  { provider: 'aws-s3', needs: ['minio', 's3error', 'mc: <error>'], pattern: /\b(?:minio\.error|io\.minio|minio-go|minio-js|minio-py|S3Error)\b|^\W*mc: <ERROR>/, reason: 'MinIO client', weight: WEIGHT.sdk },
 ];
 
 /** A cheap first test: a line without any of these words holds no clue. */
-export const CLUE_HINT = /tcyun|s3cmd|core\.|myqcloud|tencentcos|amazonaws|[xX]-(?:[mM][sS]|[aA]mz|[cC]os)-|Windows-Azure|tencent-cos|AmazonS3|ErrorDetail|RequestId:|[Tt]race_?[Ii]d|<HostId>|azure|Azure|AzCopy|azblob|azcore|ErrorCode|qcloud|Qcloud|Cos[SC]|COSXML|cos-|coscmd|tencentyun|tcyun|boto|aws|Aws|S3/;
+export const CLUE_HINT = /[Mm]inio|S3Error|mc: <ERROR>|tcyun|s3cmd|core\.|myqcloud|tencentcos|amazonaws|[xX]-(?:[mM][sS]|[aA]mz|[cC]os)-|Windows-Azure|tencent-cos|AmazonS3|ErrorDetail|RequestId:|[Tt]race_?[Ii]d|<HostId>|azure|Azure|AzCopy|azblob|azcore|ErrorCode|qcloud|Qcloud|Cos[SC]|COSXML|cos-|coscmd|tencentyun|tcyun|boto|aws|Aws|S3/;
 
 /** The clues in one line of input. */
 export function findEvidence(line: string): Evidence[] {

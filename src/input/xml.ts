@@ -46,6 +46,13 @@ export const XML_FIELDS = [
 
 export type XmlFields = Partial<Record<(typeof XML_FIELDS)[number], string>>;
 
+/** Other spellings of a field that S3-compatible servers send (`<RequestID>`), by the name errlookup reports. */
+const FIELD_SPELLINGS: Record<string, (typeof XML_FIELDS)[number]> = { RequestID: 'RequestId', HostID: 'HostId' };
+/** The reported name of an element, or undefined when errlookup does not report it. */
+function fieldName(element: string): (typeof XML_FIELDS)[number] | undefined {
+  return Object.hasOwn(FIELD_SPELLINGS, element) ? FIELD_SPELLINGS[element] : KNOWN_FIELDS.has(element) ? (element as (typeof XML_FIELDS)[number]) : undefined;
+}
+
 let parser: XMLParser | undefined;
 
 /** Loads fast-xml-parser (about 30 ms) only when an input holds XML. */
@@ -115,8 +122,8 @@ function stripDoctype(xml: string): string {
 function pickFields(node: Record<string, unknown>): XmlFields {
   const fields: XmlFields = {};
   for (const name of XML_FIELDS) {
-    if (!Object.hasOwn(node, name)) continue;
-    const value = node[name];
+    const element = Object.hasOwn(node, name) ? name : Object.keys(FIELD_SPELLINGS).find((k) => FIELD_SPELLINGS[k] === name && Object.hasOwn(node, k));
+    const value = element === undefined ? undefined : node[element];
     if (typeof value === 'string' && value.length > 0) fields[name] = decodeEntities(value);
   }
   return fields;
@@ -134,13 +141,13 @@ function findErrorNode(doc: unknown, depth = 0): Record<string, unknown> | null 
   return null;
 }
 
-const ELEMENT = new RegExp(`<(${XML_FIELDS.join('|')})>(?:<!\\[CDATA\\[)?([\\s\\S]*?)(?:\\]\\]>)?</\\1>`, 'g');
+const ELEMENT = new RegExp(`<(${[...XML_FIELDS, ...Object.keys(FIELD_SPELLINGS)].join('|')})>(?:<!\\[CDATA\\[)?([\\s\\S]*?)(?:\\]\\]>)?</\\1>`, 'g');
 
 /** Reads the known elements with a tolerant scan: for truncated or malformed bodies. */
 function salvageFields(xml: string): XmlFields {
   const fields: XmlFields = {};
   for (const m of xml.matchAll(ELEMENT)) {
-    const name = m[1] as keyof XmlFields;
+    const name = fieldName(m[1]!)!;
     if (fields[name] === undefined && m[2]!.trim()) fields[name] = decodeEntities(m[2]!.trim());
   }
   return fields;
@@ -154,9 +161,9 @@ const KNOWN_FIELDS = new Set<string>(XML_FIELDS);
 function pickFlat(xml: string): XmlFields | null {
   const fields: XmlFields = {};
   for (const m of xml.matchAll(FLAT_FIELD)) {
-    const name = m[1]!;
+    const name = fieldName(m[1]!);
     const value = m[2]!.trim();
-    if (KNOWN_FIELDS.has(name) && value && fields[name as keyof XmlFields] === undefined) fields[name as keyof XmlFields] = value;
+    if (name && value && fields[name] === undefined) fields[name] = value;
   }
   return fields.Code ? fields : null;
 }
