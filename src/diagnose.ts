@@ -390,7 +390,13 @@ export class Diagnoser {
     // A provider's message with no code or status (Azure's text with its RequestId/Time suffix, or
     // closing an error line) is still an error report.
     // (Looked up only for a group with no code or status: a message index search per error is not free.)
-    const knownMessage = () => g.facts.message !== null && (g.facts.requestId !== null || g.slots.has('tail-message')) && findByMessage(this.#set, g.facts.message) !== null;
+    // An exception's message that is a provider's own sentence, word for word ("…StorageException: The
+    // specified container does not exist.") is one too.
+    const knownMessage = () => {
+      if (g.facts.message === null) return false;
+      if (g.facts.requestId !== null || g.slots.has('tail-message')) return findByMessage(this.#set, g.facts.message) !== null;
+      return g.slots.has('lead-message') && findByMessage(this.#set, g.facts.message)?.score === 1;
+    };
     if (!hasError(g) && !knownMessage()) return;
     const held = this.#held;
     if (held && held.facts.requestId !== null && held.facts.requestId === g.facts.requestId && g.firstLine - held.lastLine <= MAX_GAP_LINES) {

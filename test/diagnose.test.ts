@@ -321,6 +321,14 @@ describe('messages only', () => {
     const { findings } = await diagnose('Server failed to authenticate the request. Please refer to the information in the www-authenticate header.');
     expect(findings[0]!.matches.map((m) => m.code).sort()).toEqual(['InvalidAuthenticationInfo', 'NoAuthenticationInformation']);
   });
+  it.each([
+    ['Microsoft.WindowsAzure.Storage.StorageException: The specified container does not exist.', ['ContainerNotFound']],
+    // Only a provider's sentence word for word: the start of one could be anybody's.
+    ['DeployNote: The specified container', []],
+  ])('in a log, an exception whose message is a provider\'s own: %s', async (line, codes) => {
+    const { findings } = await diagnose(`2024-01-01 10:00:00 ERROR upload of report.csv failed\n${line}\n   at Executor.ExecuteSync[T](RESTCommand\`1 cmd)\n`);
+    expect(findings.flatMap((f) => f.matches.map((m) => m.code))).toEqual(codes);
+  });
   it('a message S3 and COS share lists both NoSuchKey entries', async () => {
     const { findings } = await diagnose('The specified key does not exist.');
     expect(findings[0]!.matches.filter((m) => m.code === 'NoSuchKey').map((m) => m.provider).sort()).toEqual(['aws-s3', 'tencent-cos']);
@@ -504,6 +512,7 @@ describe('a message without what a client printed around it', () => {
     ['AccessDenied: message: Access Denied', 'Access Denied'],
     ["Operation returned an invalid status 'The specified blob does not exist.' ErrorCode:BlobNotFound", 'The specified blob does not exist.'],
     ['Access Denied",', 'Access Denied'],
+    ['The specified container does not exist.", "   at Microsoft.WindowsAzure.Storage.Core.Executor.Executor.ExecuteAsyncInternal[T](RESTCommand`1 cmd)', 'The specified container does not exist.'],
     // The service's own words are kept as they are.
     ['User: arn:aws:iam::123456789012:user/s3 is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/k"', 'User: arn:aws:iam::123456789012:user/s3 is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/k"'],
     ["'The specified key does not exist.", 'The specified key does not exist.'],

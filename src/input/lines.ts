@@ -65,10 +65,10 @@ export function tidyMessage(raw: string): string | null {
   // suffix: Java's "(Service: …" or "(Status Code: …", AWS's "S3 Extended Request ID: …", Go v1's "status code: 403, …".
   // Separators may be escaped ("\\n\\tstatus code: 404" in a JSON log); a logfmt field after a closing quote ends it too.
   // (A match starts only where a run of separators does: a long run costs its length once.)
-  m = m.replace(/(?<![\s,;\\])(?:[\s,;]|\\+[nrt])+(?:Traceback \(most recent call last\)|at [\w$.<>`]+\(|[A-Z][a-z]+-[A-Z][\w-]*: |\((?:Service|Status Code): |(?:S3 )?Extended Request ID: |status code: \d{3}\b).*$/s, '');
+  m = m.replace(/(?<![\s,;\\])(?:[\s,;]|\\+[nrt])+(?:Traceback \(most recent call last\)|at [\w$.<>`[\]]+\(|[A-Z][a-z]+-[A-Z][\w-]*: |\((?:Service|Status Code): |(?:S3 )?Extended Request ID: |status code: \d{3}\b).*$/s, '');
   m = m.replace(/"\s+[a-z_][\w.]*=.*$/s, '"');
-  // What ended the value in the printout the message sat in (`…Access Denied",` in a JSON line).
-  m = m.replace(/[\s,;]+$/, '');
+  // What ended the value in the printout the message sat in (`…Access Denied",` in a JSON line, `…exist.", "` in a list).
+  m = m.replace(/(?:["'`]?\s*[,;])+\s*["'`]?\s*$/, '');
   // Quotes the client put around the message: runs of a quote at its ends that it has nowhere else, or
   // else one odd backtick or double quote at an end (a message pairs its own; an apostrophe may stand alone).
   for (const q of ['`', '"', "'"]) {
