@@ -356,12 +356,13 @@ const RULES: LineRule[] = [
   {
     // Many HTTP clients: "unexpected status 409", "HTTP status code=404", "HTTP Response Code: 404", "(HTTP 412)",
     // "returned an error: (503)", "Client error: 403", "StatusCodeError: 403 - ", "CosServerException: 403 - Forbidden",
-    // "HTTP response code: 503", s3fs's "HTTP response code 403 was returned", wget's "awaiting response... 409 …" and "ERROR 409: …", python logging '"HEAD /k HTTP/1.1" 404 0'
-    trigger: '(?:unexpected status|with status code \\d{3}|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:? \\d{3}|\\(HTTP \\d{3}\\)|returned an error: \\(\\d{3}\\)|(?:Client|Server) error: \\d{3}|(?:Error|Exception): \\d{3} - |awaiting response\\.\\.\\. \\d{3}|ERROR \\d{3}: |HTTP/1\\.[01]" \\d{3} )',
+    // "HTTP response code: 503", s3fs's "HTTP response code 403 was returned", wget's "awaiting response... 409 …" and "ERROR 409: …", python logging '"HEAD /k HTTP/1.1" 404 0',
+    // the Rust CRT's "MetaRequestResult { response_status: 404, …" (mountpoint-s3)
+    trigger: '(?:unexpected status|with status code \\d{3}|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:? \\d{3}|\\(HTTP \\d{3}\\)|returned an error: \\(\\d{3}\\)|(?:Client|Server) error: \\d{3}|(?:Error|Exception): \\d{3} - |awaiting response\\.\\.\\. \\d{3}|ERROR \\d{3}: |HTTP/1\\.[01]" \\d{3} |response_status: \\d{3})',
     hints: ['tatus', 'HTTP', 'error:', 'Error:', 'Exception:', 'awaiting', 'ERROR'],
     extract(line) {
       const m =
-        /(?:unexpected status|with status code|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:?|returned an error:|(?:Client|Server) error:|(?:Error|Exception):|awaiting response\.\.\.|ERROR|HTTP\/1\.[01]")\s*\(?(\d{3})\)?(?: - | |: |\b)(.*)$/.exec(line) ??
+        /(?:unexpected status|with status code|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:?|returned an error:|(?:Client|Server) error:|(?:Error|Exception):|awaiting response\.\.\.|ERROR|HTTP\/1\.[01]"|response_status:)\s*\(?(\d{3})\)?(?: - | |: |\b)(.*)$/.exec(line) ??
         /\(HTTP (\d{3})\)()/.exec(line);
       // Go v1's "status code: 403, request id: …" is the Go rule's: read here too, it would be a second statement.
       if (!m || /status code: \d{3}, request id:/.test(line)) return null;
