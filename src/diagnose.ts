@@ -445,12 +445,13 @@ export class Diagnoser {
    * providers a log talks to, not who sent this error: among them, only one whose catalog has the code.
    */
   #decide(facts: ErrorFacts): { provider: string | null; reasons: string[] } {
-    if (facts.evidence.length > 0) return decideProvider(facts.evidence);
-    const document = [...this.#documentEvidence.values()];
-    let decided = decideProvider(document);
+    // The error's own clues, or else the document's.
+    const evidence = facts.evidence.length > 0 ? facts.evidence : [...this.#documentEvidence.values()];
+    let decided = decideProvider(evidence);
+    // A code is a harder fact than a clue: only providers that send it count, if any does.
     const code = facts.synthetic ? null : facts.code;
-    if (code !== null && decided.provider !== null && !findByName(this.#set, code, decided.provider) && findByName(this.#set, code)) {
-      decided = decideProvider(document.filter((e) => findByName(this.#set, code, e.provider) !== null));
+    if (code !== null && decided.provider !== null && !findByName(this.#set, code, decided.provider) && findByName(this.#set, code)?.refs.some((r) => !r.catalog.generic)) {
+      decided = decideProvider(evidence.filter((e) => findByName(this.#set, code, e.provider) !== null));
     }
     return decided.provider === null && code !== null && facts.message !== null ? (this.#wording(code, facts.message) ?? decided) : decided;
   }

@@ -512,6 +512,8 @@ describe('a message without what a client printed around it', () => {
     ['AccessDenied: message: Access Denied', 'Access Denied'],
     ["Operation returned an invalid status 'The specified blob does not exist.' ErrorCode:BlobNotFound", 'The specified blob does not exist.'],
     ['Access Denied",', 'Access Denied'],
+    ['The specified bucket does not exist.**', 'The specified bucket does not exist.'],
+    ['Unknown', null],
     ['The specified container does not exist.", "   at Microsoft.WindowsAzure.Storage.Core.Executor.Executor.ExecuteAsyncInternal[T](RESTCommand`1 cmd)', 'The specified container does not exist.'],
     // The service's own words are kept as they are.
     ['User: arn:aws:iam::123456789012:user/s3 is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/k"', 'User: arn:aws:iam::123456789012:user/s3 is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/k"'],

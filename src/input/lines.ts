@@ -69,9 +69,9 @@ export function tidyMessage(raw: string): string | null {
   m = m.replace(/"\s+[a-z_][\w.]*=.*$/s, '"');
   // What ended the value in the printout the message sat in (`…Access Denied",` in a JSON line, `…exist.", "` in a list).
   m = m.replace(/(?:["'`]?\s*[,;])+\s*["'`]?\s*$/, '');
-  // Quotes the client put around the message: runs of a quote at its ends that it has nowhere else, or
-  // else one odd backtick or double quote at an end (a message pairs its own; an apostrophe may stand alone).
-  for (const q of ['`', '"', "'"]) {
+  // Quotes the client put around the message, or markdown's `**` a paste put around it: runs of a quote at its
+  // ends that it has nowhere else, or else one odd one at an end (a message pairs its own; an apostrophe may stand alone).
+  for (const q of ['`', '"', "'", '*']) {
     let start = 0;
     let end = m.length;
     while (start < end && m[start] === q) start++;
@@ -83,7 +83,8 @@ export function tidyMessage(raw: string): string | null {
   // "Forbidden: Forbidden"
   const half = (m.length - 2) / 2;
   if (Number.isInteger(half) && half > 0 && m.slice(half, half + 2) === ': ' && m.slice(0, half) === m.slice(half + 2)) m = m.slice(0, half);
-  return m === '' || /^(?:null|none|nil|undefined)$/i.test(m) ? null : m;
+  // Placeholders: what a client prints when it has no message (awscli's "Unknown").
+  return m === '' || /^(?:null|none|nil|undefined|unknown)$/i.test(m) ? null : m;
 }
 
 /** Longer than any message a provider sends: what follows is no part of it. */
