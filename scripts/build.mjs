@@ -91,7 +91,7 @@ const cjs = {
 /**
  * The report readers (src/diagnose.ts and src/input/) are a bundle of their own, dist/diagnose.cjs,
  * required only when there is a report to read: a lookup compiles none of their code. They take
- * the catalog and match functions from the CLI bundle, which exports them for this (src/cli.ts),
+ * the catalog and match functions from the CLI bundle, which exports them for this (src/bundle.ts),
  * so there is one copy of each and of its caches.
  */
 const SHARED = /^\.\.?\/(?:match|catalog)\.js$/;

@@ -1,6 +1,7 @@
 /**
- * The CLI's entry, dist/cli.cjs. It compiles the CLI bundle (dist/errlookup.cjs) and the vendor
- * bundles it requires (dist/vendor/) with the V8 code cache that the build wrote beside each one
+ * The CLI's entry, dist/cli.cjs. It compiles the CLI bundle (dist/errlookup.cjs) and the bundles
+ * it requires (the report readers' dist/diagnose.cjs, the vendors' dist/vendor/) with the V8 code
+ * cache that the build wrote beside each one
  * (`<file>.cache`). V8 then skips parsing and compiling the code the cache holds, the functions
  * that the build's warm-up runs reached, a few milliseconds of every start-up.
  *
@@ -21,8 +22,8 @@ interface Compiled {
 }
 
 const compiled: Compiled[] = [];
-/** The bundles loaded so far, by path: each is run once, as Node's require would. */
-const bundles = new Map<string, unknown>();
+/** The bundles loaded or loading, by path: each is run once, and a cycle gets the exports so far, as with Node's require. */
+const modules = new Map<string, { exports: unknown }>();
 
 /** Runs a CommonJS bundle as Node's loader would, but compiled from its code cache. */
 function load(file: string): unknown {
@@ -38,18 +39,16 @@ function load(file: string): unknown {
   // The bundles' own require: another bundle (the report readers', a vendor's) is loaded here too,
   // with its cache. The bundles require nothing else but Node's builtins, which this file's require gives.
   const module = { exports: {} as unknown };
+  modules.set(file, module);
   const bundleRequire = Object.assign((id: string): unknown => {
     if (!id.startsWith('./')) return require(id);
     const bundle = path.join(dir, id);
-    if (!bundles.has(bundle)) bundles.set(bundle, load(bundle));
-    return bundles.get(bundle);
+    return modules.has(bundle) ? modules.get(bundle)!.exports : load(bundle);
   }, require);
   (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, bundleRequire, module, file, dir);
   return module.exports;
 }
 
-const entry = path.join(__dirname, 'errlookup.cjs');
-const cli = load(entry) as object;
-bundles.set(entry, cli);
+const cli = load(path.join(__dirname, 'errlookup.cjs')) as object;
 Object.defineProperty(cli, Symbol.for('errlookup.compiled'), { value: compiled });
 export = cli;

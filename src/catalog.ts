@@ -1,8 +1,6 @@
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { RETRY_CLASSES, type BodilessNote, type Catalog, type CatalogEntry, type RetryClass } from './types.js';
 
-/** Where the catalogs live: `data/` beside `src/` in the repo and beside `dist/` in the package. */
-
 /** Case and the separators `_ - . space` (and apostrophes, for reason phrases) do not distinguish codes. */
 export function normalizeCode(code: string): string {
   return code.toLowerCase().replace(/[\s_.'’-]+/g, '');
@@ -268,7 +266,10 @@ export function checkCatalog(file: string, raw: unknown): Catalog {
   };
 }
 
-/** Reads and checks every catalog in a folder, provider catalogs first and generic ones last. */
+/**
+ * Reads and checks every catalog in a folder, provider catalogs first and generic ones last. They
+ * live in `data/`, beside `src/` in the repo and beside `dist/` in the package.
+ */
 export function loadCatalogs(dir: URL = new URL('../data/', import.meta.url)): CatalogSet {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))

@@ -327,13 +327,15 @@ export async function lookupQuery(set: CatalogSet, query: string, options: Looku
   const byName = findByName(set, q, provider);
   if (byName) return { matches: byName.refs.map((r) => toMatch(r, byName.kind, 1)), suggestions: [] };
   const name = q.slice(q.lastIndexOf('.') + 1).toLowerCase();
-  const sdk = Object.hasOwn(AZURE_CORE_STATUSES, name) ? AZURE_CORE_STATUSES[name] : undefined;
+  const sdk = Object.hasOwn(AZURE_CORE_EXCEPTIONS, name) ? AZURE_CORE_EXCEPTIONS[name] : undefined;
   if (sdk && (!provider || provider === 'azure-blob')) {
-    const statuses = sdk.map((st) => `HTTP ${st}`).join(' or ');
+    // The codes the SDKs name first, then the rest of the status's.
+    const named = sdk.codes.flatMap((code) => findByName(set, code, 'azure-blob')?.refs ?? []);
+    const rest = sdk.statuses.flatMap((st) => findByStatus(set, st, 'azure-blob')).filter((r) => !named.some((n) => n.entry === r.entry));
     return {
-      matches: sdk.flatMap((st) => findByStatus(set, st, 'azure-blob')).map((r) => toMatch(r, 'status', 1)),
+      matches: [...named, ...rest].map((r) => toMatch(r, 'status', 1)),
       suggestions: [],
-      note: `${q} is the exception azure-core raises for any ${statuses}: the ErrorCode in its message names the error. Every Azure code sent with ${statuses} follows.`,
+      note: `${q} is the exception azure-core raises for ${sdk.raisedFor}. The ErrorCode in its message names the error; the codes it may be follow.`,
     };
   }
   const byMessage = findByMessage(set, q, provider);
@@ -342,15 +344,21 @@ export async function lookupQuery(set: CatalogSet, query: string, options: Looku
 }
 
 /**
- * azure-core's exceptions (Python) name a status, not a code: the storage SDKs raise ResourceExistsError
- * for any 409 (BlobAlreadyExists, ContainerBeingDeleted, …), ClientAuthenticationError for 401 and 403.
- * ResourceNotFoundError needs no entry: it is ResourceNotFound's alias.
+ * azure-core's exceptions (Python) name a kind of failure, not a code. The generated clients raise
+ * ClientAuthenticationError for any 401, ResourceExistsError for any 409 and ResourceNotModifiedError
+ * for a 304 (their default error_map); the storage SDKs' process_storage_error raises them, and
+ * ResourceModifiedError, for the codes listed (azure-storage-blob and azure-storage-file-datalake,
+ * _shared/response_handlers.py). ResourceNotFoundError needs no entry: it is ResourceNotFound's alias.
  */
-const AZURE_CORE_STATUSES: Record<string, number[]> = {
-  resourceexistserror: [409],
-  resourcemodifiederror: [412],
-  resourcenotmodifiederror: [304],
-  clientauthenticationerror: [401, 403],
+export const AZURE_CORE_EXCEPTIONS: Record<string, { codes: string[]; statuses: number[]; raisedFor: string }> = {
+  resourceexistserror: {
+    codes: ['BlobAlreadyExists', 'ContainerAlreadyExists', 'ResourceAlreadyExists', 'PathAlreadyExists', 'FileSystemAlreadyExists', 'QueueAlreadyExists', 'ShareAlreadyExists', 'AccountAlreadyExists', 'AccountBeingCreated', 'ResourceTypeMismatch', 'ContainerBeingDeleted', 'QueueBeingDeleted', 'ShareBeingDeleted', 'FileSystemBeingDeleted', 'SourcePathIsBeingDeleted', 'DestinationPathIsBeingDeleted', 'PathConflict'],
+    statuses: [409],
+    raisedFor: 'any HTTP 409: the storage SDKs name the codes that say something already exists or is being deleted',
+  },
+  resourcemodifiederror: { codes: ['ConditionNotMet', 'BlobOverwritten'], statuses: [412], raisedFor: 'ConditionNotMet and BlobOverwritten, and the other HTTP 412 codes' },
+  resourcenotmodifiederror: { codes: [], statuses: [304], raisedFor: 'HTTP 304' },
+  clientauthenticationerror: { codes: ['AuthenticationFailed', 'InvalidAuthenticationInfo'], statuses: [401], raisedFor: 'any HTTP 401, and for AuthenticationFailed and InvalidAuthenticationInfo' },
 };
 
 /** A status typed as a query, perhaps with "HTTP" before it or its reason after it. */

@@ -55,7 +55,7 @@ describe('errlookup <query>', () => {
 
   it('says first what a query was when it names no code (an azure-core exception for a status)', async () => {
     const { stdout } = await expectCli(['ResourceExistsError'], 0);
-    expect(stdout).toMatch(/^Note {7}ResourceExistsError is the exception azure-core raises for any HTTP 409: .*\n\nAccountAlreadyExists {2}HTTP 409 /);
+    expect(stdout).toMatch(/^Note {7}ResourceExistsError is the exception azure-core raises for any HTTP 409: .*\n\nBlobAlreadyExists {2}HTTP 409 /);
   });
 
   it('lists a code two providers share once per provider, labelled', async () => {

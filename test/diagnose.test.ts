@@ -347,6 +347,25 @@ describe('noise', () => {
 });
 
 describe('review follow-ups', () => {
+  /** Each finding as provider/code/status@line, and its message when asked. */
+  const said = async (text: string) => (await diagnose(Buffer.from(text))).findings.map((f) => `${f.input.provider}/${f.input.code}/${f.input.status}@${f.line}`);
+  it.each([
+    // A field line joins the error it belongs to only when it is a labelled field of its own.
+    ['HEAD /bucket/a -> Status Code: 200\nGET /bucket/b failed, Error Code: NoSuchKey', ['null/NoSuchKey/null@2']],
+    ['job 1 failed, Error Code: NoSuchKey\njob 2 failed, Status Code: 503\njob 3 failed, Error Code: SlowDown', ['null/NoSuchKey/null@1', 'null/null/503@2', 'null/SlowDown/null@3']],
+    // "HTTP response code" without a colon is s3fs's "… 403 was returned" only.
+    ['INFO s3 client: will retry while the HTTP response code 503 is returned\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>', ['null/NoSuchKey/null@2']],
+    ['DEBUG cache: HTTP response code 304 Not Modified, using cached copy\nnext line', []],
+    ['Upload failed. HTTP Response Code:404\nnext line', ['null/null/404@1']],
+    ['Upload failed. HTTP response code: (403) Forbidden\nnext line', ['null/null/403@1']],
+    // A request header names COS less strongly than a response header names S3.
+    ['> HEAD /bucket/key HTTP/1.1\n> Host: s3.example.internal\n> x-cos-storage-class: STANDARD\n< HTTP/1.1 404 Not Found\n< x-amz-request-id: tx00000d8c4b1c2f3a4b5c6-0065a1b2c3-default', ['aws-s3/null/404@4']],
+  ])('%j → %j', async (text, want) => expect(await said(text)).toEqual(want));
+  it.each(['{ [Function: handler]', '{ [Error: connect ETIMEDOUT 52.216.1.1:443]'])('an inspected %s gives no message to the error after it', async (first) => {
+    const { findings } = await diagnose(Buffer.from(`${first}\n  retries: 3 }\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`));
+    expect(findings.map((f) => `${f.input.code}: ${f.input.message}@${f.line}`)).toEqual(['AccessDenied: Access Denied@3']);
+  });
+
   it('COS AccessDenied with "Request has expired" leads with the clock-skew entry', async () => {
     const { findings } = await diagnose('<Error><Code>AccessDenied</Code><Message>Request has expired</Message><RequestId>NjVlZWM5YTFfN2IyYzNlMDlfMWE0ZjJfOGMzZDVlMQ==</RequestId><TraceId>x</TraceId></Error>');
     expect(findings[0]!.matches.map((m) => `${m.provider}:${m.code}:${m.retry}`)).toEqual(['tencent-cos:Request has expired:clock-skew', 'tencent-cos:AccessDenied:permanent']);

@@ -229,6 +229,14 @@ describe('hostile input', () => {
     expect(r.ms).toBeLessThan(10_000);
   });
 
+  it('6 MB of messages that end in a long run of spaces (each one under the 2 KiB message cap): done in seconds', async () => {
+    const text = Array.from({ length: 3_000 }, (_, i) => `<Error><Code>NoSuchKey</Code></Error> message="m${i}${' '.repeat(2_030)}x"`).join('\n');
+    const r = await runCli(['--json'], { stdin: Buffer.from(text), timeoutMs: 60_000 });
+    expectNoCrash(r);
+    expect(r.code).toBe(0);
+    expect(r.ms).toBeLessThan(10_000);
+  });
+
   it('1 MB of seeded random binary with NUL bytes: exit 1, one stderr line', async () => {
     const next = mulberry32(0x5eed);
     const bytes = Buffer.alloc(1024 * 1024);

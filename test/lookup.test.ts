@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadCatalogs, normalizeCode } from '../src/catalog.js';
 import { lookup } from '../src/index.js';
+import { AZURE_CORE_EXCEPTIONS } from '../src/match.js';
 import type { MatchKind } from '../src/types.js';
 
 /** The first match of a hand-typed query: its code, how it matched, and (optionally) the provider. */
@@ -60,10 +62,18 @@ describe('lookup', () => {
     if (query.endsWith('Error')) expect(matches.every((m) => m.startsWith('azure-blob:'))).toBe(true);
   });
   it.each([
-    ['ResourceExistsError', 'HTTP 409'],
-    ['azure.core.exceptions.ClientAuthenticationError', 'HTTP 401 or HTTP 403'],
-  ])('says that %s is an exception for a status, not a code', async (query, statuses) => {
-    expect((await lookup(query)).findings[0]!.notes).toEqual([expect.stringContaining(`azure-core raises for any ${statuses}`)]);
+    ['ResourceExistsError', 'any HTTP 409', 'BlobAlreadyExists', 94],
+    ['azure.core.exceptions.ClientAuthenticationError', 'any HTTP 401, and for AuthenticationFailed', 'AuthenticationFailed', 3],
+    ['ResourceModifiedError', 'ConditionNotMet and BlobOverwritten', 'ConditionNotMet', 18],
+  ])('says that %s is an exception for a kind of failure, the codes the SDKs name first', async (query, raisedFor, first, count) => {
+    const [finding] = (await lookup(query)).findings;
+    expect(finding!.notes).toEqual([expect.stringContaining(`azure-core raises for ${raisedFor}`)]);
+    expect(finding!.matches[0]!.code).toBe(first);
+    expect(finding!.matches).toHaveLength(count);
+  });
+  it('names only codes the Azure catalog has for the azure-core exceptions', () => {
+    const set = loadCatalogs();
+    for (const { codes } of Object.values(AZURE_CORE_EXCEPTIONS)) for (const code of codes) expect(set.lookup('code', normalizeCode(code)), code).not.toEqual([]);
   });
   it.each([
     ['404 The specified key does not exist.', ['aws-s3:NoSuchKey:message', 'tencent-cos:NoSuchKey:message']],

@@ -236,6 +236,19 @@ describe('the code caches (src/boot.cts)', () => {
     ]);
   });
 
+  it('load bundles that require each other as Node would: a cycle gets the exports so far', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'errlookup-cycle-'));
+    try {
+      cpSync(`${ROOT}/dist/cli.cjs`, `${dir}/cli.cjs`);
+      writeFileSync(`${dir}/errlookup.cjs`, "exports.early = 1;\nconst d = require('./diagnose.cjs');\nexports.fromDiagnose = d.seen;\n");
+      writeFileSync(`${dir}/diagnose.cjs`, "exports.seen = require('./errlookup.cjs').early;\n");
+      const script = `const cli = require(${JSON.stringify(`${dir}/cli.cjs`)}); process.stdout.write(JSON.stringify({ ...cli }));`;
+      expect(JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }))).toEqual({ early: 1, fromDiagnose: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('change no answer when V8 refuses one or it is missing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'errlookup-cache-'));
     try {

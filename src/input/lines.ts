@@ -67,8 +67,7 @@ export function tidyMessage(raw: string): string | null {
   // (A match starts only where a run of separators does: a long run costs its length once.)
   m = m.replace(/(?<![\s,;\\])(?:[\s,;]|\\+[nrt])+(?:Traceback \(most recent call last\)|at [\w$.<>`[\]]+\(|[A-Z][a-z]+-[A-Z][\w-]*: |\((?:Service|Status Code): |(?:S3 )?Extended Request ID: |status code: \d{3}\b).*$/s, '');
   m = m.replace(/"\s+[a-z_][\w.]*=.*$/s, '"');
-  // What ended the value in the printout the message sat in (`…Access Denied",` in a JSON line, `…exist.", "` in a list).
-  m = m.replace(/(?:["'`]?\s*[,;])+\s*["'`]?\s*$/, '');
+  m = withoutValueEnd(m);
   // Quotes the client put around the message, or markdown's `**` a paste put around it: runs of a quote at its
   // ends that it has nowhere else, or else one odd one at an end (a message pairs its own; an apostrophe may stand alone).
   for (const q of ['`', '"', "'", '*']) {
@@ -85,6 +84,27 @@ export function tidyMessage(raw: string): string | null {
   if (Number.isInteger(half) && half > 0 && m.slice(half, half + 2) === ': ' && m.slice(0, half) === m.slice(half + 2)) m = m.slice(0, half);
   // Placeholders: what a client prints when it has no message (awscli's "Unknown").
   return m === '' || /^(?:null|none|nil|undefined|unknown)$/i.test(m) ? null : m;
+}
+
+/** Characters that may end a value in the printout a message sat in: quotes, separators, white space. */
+const VALUE_END = new Set([' ', '\t', '\r', '\n', ',', ';', '"', "'", '`']);
+
+/**
+ * A message without what ended it as a value in its printout (`…Access Denied",` in a JSON line,
+ * `…exist.", "` in a list): a run of quotes, separators and spaces at its end with a `,` or `;` in it.
+ * A closing quote stays if the message opened one. (A loop: an expression for it backtracks on long runs.)
+ */
+function withoutValueEnd(m: string): string {
+  let end = m.length;
+  let separated = false;
+  while (end > 0 && VALUE_END.has(m[end - 1]!)) {
+    separated ||= m[end - 1] === ',' || m[end - 1] === ';';
+    end--;
+  }
+  if (!separated) return m;
+  const kept = m.slice(0, end);
+  const quote = m[end];
+  return quote === '"' || quote === "'" || quote === '`' ? (kept.split(quote).length % 2 === 0 ? kept + quote : kept) : kept;
 }
 
 /** Longer than any message a provider sends: what follows is no part of it. */
@@ -174,6 +194,9 @@ const NAME_CODE = /^[A-Za-z][\w .-]{1,80}$/;
 
 /** A `Name: message` or `NameError: message` lead, as JS, Go and Java SDKs print errors: a code only if the catalog knows it. */
 const CAMEL_LEAD = /(?:^|[\s`'"(>.])([A-Z][a-z]+[A-Z][A-Za-z0-9]+): (\S.*)$/;
+
+/** A line that is one labelled field of a printed error: "s3fs: HTTP Error Code: 403", "    AWS Error Code:   AccessDenied". */
+const FIELD_LINE = /^\W*(?:[\w.-]+: )?(?:(?:HTTP|AWS) )?(?:Error|Status) Code\s*:/;
 
 /** Unquoted `Key=value` pairs, as NSError UserInfo, Go autorest and legacy SDK logs print them. */
 function equalsPairs(line: string): LineFacts | null {
@@ -359,11 +382,11 @@ const RULES: LineRule[] = [
     // "returned an error: (503)", "Client error: 403", "StatusCodeError: 403 - ", "CosServerException: 403 - Forbidden",
     // "HTTP response code: 503", s3fs's "HTTP response code 403 was returned", wget's "awaiting response... 409 …" and "ERROR 409: …", python logging '"HEAD /k HTTP/1.1" 404 0',
     // the Rust CRT's "MetaRequestResult { response_status: 404, …" (mountpoint-s3)
-    trigger: '(?:unexpected status|with status code \\d{3}|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:? \\d{3}|\\(HTTP \\d{3}\\)|returned an error: \\(\\d{3}\\)|(?:Client|Server) error: \\d{3}|(?:Error|Exception): \\d{3} - |awaiting response\\.\\.\\. \\d{3}|ERROR \\d{3}: |HTTP/1\\.[01]" \\d{3} |response_status: \\d{3})',
+    trigger: '(?:unexpected status|with status code \\d{3}|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:|HTTP response code \\d{3} was returned|\\(HTTP \\d{3}\\)|returned an error: \\(\\d{3}\\)|(?:Client|Server) error: \\d{3}|(?:Error|Exception): \\d{3} - |awaiting response\\.\\.\\. \\d{3}|ERROR \\d{3}: |HTTP/1\\.[01]" \\d{3} |response_status: \\d{3})',
     hints: ['tatus', 'HTTP', 'error:', 'Error:', 'Exception:', 'awaiting', 'ERROR'],
     extract(line) {
       const m =
-        /(?:unexpected status|with status code|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:?|returned an error:|(?:Client|Server) error:|(?:Error|Exception):|awaiting response\.\.\.|ERROR|HTTP\/1\.[01]"|response_status:)\s*\(?(\d{3})\)?(?: - | |: |\b)(.*)$/.exec(line) ??
+        /(?:unexpected status|with status code|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:|HTTP response code(?= \d{3} was returned)|returned an error:|(?:Client|Server) error:|(?:Error|Exception):|awaiting response\.\.\.|ERROR|HTTP\/1\.[01]"|response_status:)\s*\(?(\d{3})\)?(?: - | |: |\b)(.*)$/.exec(line) ??
         /\(HTTP (\d{3})\)()/.exec(line);
       // Go v1's "status code: 403, request id: …" is the Go rule's: read here too, it would be a second statement.
       if (!m || /status code: \d{3}, request id:/.test(line)) return null;
@@ -395,7 +418,7 @@ const RULES: LineRule[] = [
       const text = message?.[1]?.trim();
       // One field on a line of its own ("HTTP Error Code: 403", then "AWS Error Code: AccessDenied", as s3fs
       // and the SDK's samples print them) is a part of the error, not a new one; a status there is a status.
-      if (!text && !requestId && !service && (!status || !code)) {
+      if (!text && !requestId && !service && (!status || !code) && FIELD_LINE.test(line)) {
         const number = code && /^\d{3}$/.test(code[1]!) ? Number(code[1]) : undefined;
         return {
           slot: 'java-field',
@@ -606,11 +629,12 @@ const RULES: LineRule[] = [
     },
   },
   {
-    // An Error with fields as older Node's util.inspect prints it (minio-js): "{ [S3Error: The specified bucket does not exist]"
-    trigger: '^\\s*\\{ \\[\\w+: ',
+    // An error with fields as older Node's util.inspect prints it (minio-js): "{ [S3Error: The specified bucket does not exist]".
+    // Only an …Error or …Exception class: "{ [Function: handler]" is any object, "{ [Error: connect ETIMEDOUT …]" no provider's.
+    trigger: '^\\s*\\{ \\[[A-Z]\\w*(?:Error|Exception): ',
     hints: ['{ ['],
     extract(line) {
-      const m = /^\s*\{ \[\w+: (.+)\]$/.exec(line.trimEnd());
+      const m = /^\s*\{ \[[A-Z]\w*(?:Error|Exception): (.+)\]$/.exec(line.trimEnd());
       return m ? { slot: 'kv', kind: 'json', message: m[1]! } : null;
     },
   },

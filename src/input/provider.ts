@@ -28,8 +28,10 @@ export const CLUES: readonly Clue[] = [
   { provider: 'tencent-cos', needs: ['myqcloud.com', 'tencentcos.cn'], pattern: /\.(?:myqcloud\.com|tencentcos\.cn)\b/i, reason: 'myqcloud.com host', weight: WEIGHT.host },
   { provider: 'aws-s3', needs: ['amazonaws.com'], pattern: /\bs3[.-](?:[a-z0-9-]+\.)?amazonaws\.com(?:\.cn)?\b/i, reason: 'amazonaws.com host', weight: WEIGHT.host },
   { provider: 'azure-blob', needs: ['x-ms-'], pattern: /\bx-ms-(?:request-id|error-code|version)\b/i, reason: 'x-ms-* header', weight: WEIGHT.header },
-  // Only COS has x-cos-* headers: one named anywhere (in a message too: "x-cos-acl value invalid") is COS's.
-  { provider: 'tencent-cos', needs: ['x-cos-'], pattern: /\bx-cos-[a-z]/i, reason: 'x-cos-* header', weight: WEIGHT.header },
+  { provider: 'tencent-cos', needs: ['x-cos-'], pattern: /\bx-cos-(?:request-id|trace-id|error-code)\b/i, reason: 'x-cos-* header', weight: WEIGHT.header },
+  // Only COS has x-cos-* headers, but one a client sent or a message names ("x-cos-acl value invalid") says less
+  // than the service's own response headers.
+  { provider: 'tencent-cos', needs: ['x-cos-'], pattern: /\bx-cos-(?!request-id|trace-id|error-code)[a-z]/i, reason: 'an x-cos-* header named', weight: WEIGHT.sdk },
   { provider: 'aws-s3', needs: ['x-amz-'], pattern: /\bx-amz-(?:request-id|id-2)\b/i, reason: 'x-amz-* header', weight: WEIGHT.header },
   { provider: 'azure-blob', needs: ['windows-azure-', 'blob service version'], pattern: /\b(?:Windows-Azure-(?:Blob|File|Queue|Table)|Blob Service Version)\b/i, reason: 'Server: Windows-Azure-Blob', weight: WEIGHT.server },
   { provider: 'tencent-cos', needs: ['tencent-cos'], pattern: /\btencent-cos\b/i, reason: 'Server: tencent-cos', weight: WEIGHT.server },
