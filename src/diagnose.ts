@@ -19,11 +19,11 @@ export const MAX_FINDINGS = 500;
 /** Inputs up to this size with no recognisable error report are looked up as a whole, as a query. */
 const QUERY_FALLBACK_BYTES = 64 * 1024;
 /** Statements too loose to make a one-line input a report rather than a query. */
-const WEAK_SLOTS = new Set(['bare-code', 'camel-lead', 'lead-message', 'code-word', 'tail-message']);
+const WEAK_SLOTS = new Set(['bare-code', 'camel-lead', 'lead-message', 'exception-message', 'code-word', 'tail-message']);
 /** Words that make a line an error line, for messages found at its end. */
 const ERROR_WORDS = /rror|RROR|ailed|AILED|xception|[Dd]enied/;
 /** Loose statements that repeat what a report already says: a second one never starts a new error. */
-const ECHO_SLOTS = new Set(['lead-message', 'code-word', 'details-code', 'sdk-go-status']);
+const ECHO_SLOTS = new Set(['lead-message', 'exception-message', 'code-word', 'details-code', 'sdk-go-status']);
 /** Clue-only lines this close after an error's last fact count as its evidence. */
 const EVIDENCE_REACH_LINES = 2;
 /** Longer than any provider message: such text is not a query. */
@@ -180,7 +180,7 @@ function addFacts(g: Group, f: LineFacts, line: number): void {
 }
 
 /** What an SDK prints for a value it does not have ("S3 Extended Request ID: null"), or a paste's placeholder ("...,"). */
-const NO_VALUE = /^(?:null|none|nil|undefined|[.\-*_,\s…?—<>]+)$/i;
+const NO_VALUE = /^(?:null|none|nil|undefined|[.\-*_,\s…?—<>]+|x{3,}|<[\w -]+>)$/i;
 
 /** A request ID that names no request: a placeholder has no letter or digit ("<>", "…", "???"). */
 function isPlaceholder(id: string): boolean {
@@ -193,6 +193,9 @@ function setRequestId(facts: ErrorFacts, requestId: string): void {
   const e = requestIdEvidence(facts.requestId);
   if (e) facts.evidence.push(e);
 }
+
+/** The weight of a clue that is only a name: an SDK's or a tool's, or a message format's. */
+const NAME_WEIGHT = 1;
 
 /** A message format only one provider's SDKs or tools print. */
 const FORMAT_EVIDENCE = {
@@ -274,7 +277,7 @@ export class Diagnoser {
     this.#aggregate(this.#held);
     this.#held = null;
     const findings: Finding[] = [];
-    for (const aggregate of this.#foldStatusless()) findings.push(this.#resolve(aggregate));
+    for (const aggregate of this.#foldStatusless(this.#byDecidedProvider())) findings.push(this.#resolve(aggregate));
     if (this.#bytes <= QUERY_FALLBACK_BYTES && [...this.#aggregates.values()].every((a) => a.weakOnly)) {
       const text = Buffer.from(this.#head, 'latin1').toString('utf8').trim();
       // One line with no error report in it (a code, a status, a message) is a query typed or piped by
@@ -379,7 +382,8 @@ export class Diagnoser {
     if (f.slot === 'bare-code' || f.slot === 'status-code') return null;
     const { code: _dropped, weakCode: _weak, ...rest } = f;
     // An exception line whose class name is no code still carries the message, as a lead only.
-    if (f.slot === 'camel-lead') return rest.message ? { ...rest, slot: 'lead-message' } : null;
+    // (A lead's one word is no message: "…exist.ErrorCode: ResourceNotFound" is a code's label and the code.)
+    if (f.slot === 'camel-lead') return rest.message?.includes(' ') ? { ...rest, slot: /(?:Exception|Error)$/.test(f.code) ? 'exception-message' : 'lead-message' } : null;
     return rest;
   }
 
@@ -390,12 +394,12 @@ export class Diagnoser {
     // A provider's message with no code or status (Azure's text with its RequestId/Time suffix, or
     // closing an error line) is still an error report.
     // (Looked up only for a group with no code or status: a message index search per error is not free.)
-    // An exception's message that is a provider's own sentence, word for word ("…StorageException: The
-    // specified container does not exist.") is one too.
+    // An exception's message (an …Exception or …Error class's) that is a provider's own sentence, word for
+    // word ("…StorageException: The specified container does not exist.") is one too.
     const knownMessage = () => {
       if (g.facts.message === null) return false;
       if (g.facts.requestId !== null || g.slots.has('tail-message')) return findByMessage(this.#set, g.facts.message) !== null;
-      return g.slots.has('lead-message') && findByMessage(this.#set, g.facts.message)?.score === 1;
+      return g.slots.has('exception-message') && findByMessage(this.#set, g.facts.message)?.score === 1;
     };
     if (!hasError(g) && !knownMessage()) return;
     const held = this.#held;
@@ -422,8 +426,32 @@ export class Diagnoser {
   }
 
   /** Folds an error reported without a status into the one report of the same code that has one. */
-  #foldStatusless(): Aggregate[] {
-    const all = [...this.#aggregates.values()];
+  /**
+   * The aggregates keyed by the provider each is reported under (#decide), not the one its own clues
+   * name: two that differ only there are one error (one with a clue of its own, one without).
+   */
+  #byDecidedProvider(): Aggregate[] {
+    const all = [...this.#aggregates.values()].map((a) => ({ ...a }));
+    // An error known by its message alone is the error of a code that came with that message, if one did.
+    const coded = new Map<string, Aggregate>();
+    for (const a of all) if (a.facts.code && a.facts.message) coded.set(normalizeMessage(a.facts.message), a);
+    const merged = new Map<string, Aggregate>();
+    for (const a of all) {
+      const twin = !a.facts.code && a.facts.status === null && a.facts.message ? coded.get(normalizeMessage(a.facts.message)) : undefined;
+      const provider = this.#decide((twin ?? a).facts).provider;
+      const f = (twin ?? a).facts;
+      const key = `${provider}|${f.code ? normalizeCode(f.code) : ''}|${f.status}|${f.synthetic}|${f.code ? '' : (f.message ?? '')}`;
+      const found = merged.get(key);
+      if (found) {
+        found.count += a.count;
+        found.line = Math.min(found.line, a.line);
+        found.weakOnly &&= a.weakOnly;
+      } else merged.set(key, twin ? { ...twin, provider, count: a.count, line: a.line } : { ...a, provider });
+    }
+    return [...merged.values()];
+  }
+
+  #foldStatusless(all: Aggregate[]): Aggregate[] {
     const keep: Aggregate[] = [];
     for (const a of all) {
       if (a.facts.status === null && a.facts.code) {
@@ -445,12 +473,19 @@ export class Diagnoser {
    * providers a log talks to, not who sent this error: among them, only one whose catalog has the code.
    */
   #decide(facts: ErrorFacts): { provider: string | null; reasons: string[] } {
-    // The error's own clues, or else the document's.
-    const evidence = facts.evidence.length > 0 ? facts.evidence : [...this.#documentEvidence.values()];
+    // The error's own clues decide if one of them is more than a name (an SDK's, a format's). Names alone
+    // join the document's clues when those name one provider (s3cmd's "S3 error:" in a log whose host is
+    // COS's); a log that talks to several providers says nothing of this error.
+    const document = [...this.#documentEvidence.values()];
+    const strong = facts.evidence.some((e) => e.weight > NAME_WEIGHT);
+    const documentNames = new Set(document.filter((e) => e.weight > NAME_WEIGHT).map((e) => e.provider)).size === 1;
+    let evidence = facts.evidence.length === 0 ? document : strong || !documentNames ? facts.evidence : [...facts.evidence, ...document];
+    // A request through the S3 API was not answered by Azure, whose request IDs (GUIDs) other stores send too.
+    if (facts.evidence.some((e) => e.s3Api)) evidence = evidence.filter((e) => e.provider !== 'azure-blob');
     let decided = decideProvider(evidence);
-    // A code is a harder fact than a clue: only providers that send it count, if any does.
+    // The code outranks names and the document's clues: only providers that send it count, if any does.
     const code = facts.synthetic ? null : facts.code;
-    if (code !== null && decided.provider !== null && !findByName(this.#set, code, decided.provider) && findByName(this.#set, code)?.refs.some((r) => !r.catalog.generic)) {
+    if (!strong && code !== null && decided.provider !== null && !findByName(this.#set, code, decided.provider) && findByName(this.#set, code)?.refs.some((r) => !r.catalog.generic)) {
       decided = decideProvider(evidence.filter((e) => findByName(this.#set, code, e.provider) !== null));
     }
     return decided.provider === null && code !== null && facts.message !== null ? (this.#wording(code, facts.message) ?? decided) : decided;

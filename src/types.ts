@@ -71,6 +71,8 @@ export interface Evidence {
   provider: string;
   reason: string;
   weight: number;
+  /** The clue says the request went through the S3 API, which Azure Blob Storage does not speak. */
+  s3Api?: boolean;
 }
 
 /** Facts pulled out of the input for one error. */

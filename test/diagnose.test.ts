@@ -361,6 +361,26 @@ describe('review follow-ups', () => {
     // A request header names COS less strongly than a response header names S3.
     ['> HEAD /bucket/key HTTP/1.1\n> Host: s3.example.internal\n> x-cos-storage-class: STANDARD\n< HTTP/1.1 404 Not Found\n< x-amz-request-id: tx00000d8c4b1c2f3a4b5c6-0065a1b2c3-default', ['aws-s3/null/404@4']],
   ])('%j → %j', async (text, want) => expect(await said(text)).toEqual(want));
+  it.each([
+    ['xxx', 'XXXX', '<REQUEST_ID>'],
+  ])('a redacted request ID (%s) is no request ID', async (...ids) => {
+    for (const id of ids) {
+      const { findings } = await diagnose(`NoSuchKey: The specified key does not exist.\n\tstatus code: 404, request id: ${id}, host id: "\n`);
+      expect([findings[0]!.input.requestId, findings[0]!.input.fields.HostId], id).toEqual([null, undefined]);
+    }
+  });
+  it.each([
+    // A tool's name on the error joins the document's clues when they name one provider.
+    ['review/s3cmd-to-cos-host-in-config.txt', ['tencent-cos/AccessDenied/403@11']],
+    ['review/rclone-to-cos-empty-host-id.txt', ['tencent-cos/AccessDenied/403@9']],
+    // One error, printed with a clue of its own and then without: one finding.
+    ['review/js-inspect-then-plain-same-error.txt', ['aws-s3/NoSuchKey/404@1']],
+    // s3fs looks every path up: its 404s are no errors.
+    ['review/s3fs-404-lookups.txt', []],
+  ])('%s → %j', async (file, want) => expect(await said(readFileSync(new URL(`fixtures/edge/${file}`, import.meta.url), 'utf8'))).toEqual(want));
+  it('a log line that quotes a provider\'s sentence after a name that is no exception is no error', async () => {
+    expect(await said('2024-05-01 10:00:00 INFO  BlobCleanup: The specified blob does not exist.\nnext\n')).toEqual([]);
+  });
   it.each(['{ [Function: handler]', '{ [Error: connect ETIMEDOUT 52.216.1.1:443]'])('an inspected %s gives no message to the error after it', async (first) => {
     const { findings } = await diagnose(Buffer.from(`${first}\n  retries: 3 }\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`));
     expect(findings.map((f) => `${f.input.code}: ${f.input.message}@${f.line}`)).toEqual(['AccessDenied: Access Denied@3']);
@@ -533,6 +553,8 @@ describe('a message without what a client printed around it', () => {
     ['Access Denied",', 'Access Denied'],
     ['The specified bucket does not exist.**', 'The specified bucket does not exist.'],
     ['Unknown', null],
+    ['User: arn:aws:iam::1:user/ci is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::my-bucket/*', 'User: arn:aws:iam::1:user/ci is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::my-bucket/*'],
+    ["The bucket's policy rejects grant 'public-read',", "The bucket's policy rejects grant 'public-read'"],
     ['The specified container does not exist.", "   at Microsoft.WindowsAzure.Storage.Core.Executor.Executor.ExecuteAsyncInternal[T](RESTCommand`1 cmd)', 'The specified container does not exist.'],
     // The service's own words are kept as they are.
     ['User: arn:aws:iam::123456789012:user/s3 is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/k"', 'User: arn:aws:iam::123456789012:user/s3 is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/k"'],

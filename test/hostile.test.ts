@@ -229,6 +229,14 @@ describe('hostile input', () => {
     expect(r.ms).toBeLessThan(10_000);
   });
 
+  it('2 MiB of lines of one long run of dashes before a labelled field, or of repeated header prefixes: done in seconds', async () => {
+    const shapes = [`${'-'.repeat(16_000)}x Error Code: AccessDenied`, `${'x-cos-'.repeat(2_700)} ErrorCode`];
+    const text = Array.from({ length: 128 }, (_, i) => shapes[i % 2]).join('\n');
+    const r = await runCli(['--json'], { stdin: Buffer.from(text), timeoutMs: 120_000 });
+    expectNoCrash(r);
+    expect(r.ms).toBeLessThan(10_000);
+  });
+
   it('6 MB of messages that end in a long run of spaces (each one under the 2 KiB message cap): done in seconds', async () => {
     const text = Array.from({ length: 3_000 }, (_, i) => `<Error><Code>NoSuchKey</Code></Error> message="m${i}${' '.repeat(2_030)}x"`).join('\n');
     const r = await runCli(['--json'], { stdin: Buffer.from(text), timeoutMs: 60_000 });

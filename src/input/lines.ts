@@ -61,16 +61,18 @@ export function tidyMessage(raw: string): string | null {
   m = m.slice(from).replace(/^(?:[A-Z][A-Za-z]+: (?=message:))?(?:(?:(?:HTTP |AWS )?(?:Error ?)?Message|Error|Description)\s*[:=]\s*)+/i, '');
   // msrest's and older azure-core's wrapper: "Operation returned an invalid status 'The message.'"
   m = m.replace(/^Operation returned an invalid status (['"])(.+?)\1(?=\s|$).*$/s, '$2');
-  // A stack frame ("at COSXML.Network…(" or Python's traceback), a header ("Cache-Control: "), the SDK's own
+  // A stack frame ("at COSXML.Network…(", Python's traceback, PHP's "in file /app/….php on line 61"), a header ("Cache-Control: "), the SDK's own
   // suffix: Java's "(Service: …" or "(Status Code: …", AWS's "S3 Extended Request ID: …", Go v1's "status code: 403, …".
   // Separators may be escaped ("\\n\\tstatus code: 404" in a JSON log); a logfmt field after a closing quote ends it too.
   // (A match starts only where a run of separators does: a long run costs its length once.)
-  m = m.replace(/(?<![\s,;\\])(?:[\s,;]|\\+[nrt])+(?:Traceback \(most recent call last\)|at [\w$.<>`[\]]+\(|[A-Z][a-z]+-[A-Z][\w-]*: |\((?:Service|Status Code): |(?:S3 )?Extended Request ID: |status code: \d{3}\b).*$/s, '');
+  m = m.replace(/(?<![\s,;\\])(?:[\s,;]|\\+[nrt])+(?:Traceback \(most recent call last\)|at [\w$.<>`[\]]+\(|in (?:file )?\/\S+ on line \d|[A-Z][a-z]+-[A-Z][\w-]*: |\((?:Service|Status Code): |(?:S3 )?Extended Request ID: |status code: \d{3}\b).*$/s, '');
   m = m.replace(/"\s+[a-z_][\w.]*=.*$/s, '"');
   m = withoutValueEnd(m);
-  // Quotes the client put around the message, or markdown's `**` a paste put around it: runs of a quote at its
-  // ends that it has nowhere else, or else one odd one at an end (a message pairs its own; an apostrophe may stand alone).
-  for (const q of ['`', '"', "'", '*']) {
+  // Quotes the client put around the message: runs of a quote at its ends that it has nowhere else, or
+  // else one odd backtick or double quote at an end (a message pairs its own; an apostrophe may stand alone).
+  // Markdown's bold around a pasted message: "**Access Denied**".
+  m = m.replace(/^\*\*(?=\S)|(?<=\S)\*\*$/g, '');
+  for (const q of ['`', '"', "'"]) {
     let start = 0;
     let end = m.length;
     while (start < end && m[start] === q) start++;
@@ -104,7 +106,10 @@ function withoutValueEnd(m: string): string {
   if (!separated) return m;
   const kept = m.slice(0, end);
   const quote = m[end];
-  return quote === '"' || quote === "'" || quote === '`' ? (kept.split(quote).length % 2 === 0 ? kept + quote : kept) : kept;
+  if (quote !== '"' && quote !== "'" && quote !== '`') return kept;
+  // An apostrophe may stand alone ("bucket's"): a single quote closes one that opens a word ("grant 'public-read',").
+  const opened = quote === "'" ? /(?:^|\s)'[^'\s][^']*$/.test(kept) : kept.split(quote).length % 2 === 0;
+  return opened ? kept + quote : kept;
 }
 
 /** Longer than any message a provider sends: what follows is no part of it. */
@@ -192,11 +197,11 @@ const KV_NAME = /(?:^|[\s{,(])(["']?)(?:name|errorType)\1\s*[:=]\s*(["'])(\w+)\2
 
 const NAME_CODE = /^[A-Za-z][\w .-]{1,80}$/;
 
-/** A `Name: message` or `NameError: message` lead, as JS, Go and Java SDKs print errors: a code only if the catalog knows it. */
-const CAMEL_LEAD = /(?:^|[\s`'"(>.])([A-Z][a-z]+[A-Z][A-Za-z0-9]+): (\S.*)$/;
+/** A `Name: message` or `NameError: message` lead, as JS, Go, Java and PHP (`Qcloud\Cos\…Exception: `) SDKs print errors: a code only if the catalog knows it. */
+const CAMEL_LEAD = /(?:^|[\s`'"(>.\\])([A-Z][a-z]+[A-Z][A-Za-z0-9]+): (\S.*)$/;
 
 /** A line that is one labelled field of a printed error: "s3fs: HTTP Error Code: 403", "    AWS Error Code:   AccessDenied". */
-const FIELD_LINE = /^\W*(?:[\w.-]+: )?(?:(?:HTTP|AWS) )?(?:Error|Status) Code\s*:/;
+const FIELD_LINE = /^\W*(?:\w[\w.-]*: )?(?:(?:HTTP|AWS) )?(?:Error|Status) Code\s*:/;
 
 /** Unquoted `Key=value` pairs, as NSError UserInfo, Go autorest and legacy SDK logs print them. */
 function equalsPairs(line: string): LineFacts | null {
@@ -231,7 +236,8 @@ const RULES: LineRule[] = [
     trigger: 'HTTP/[12](?:\\.[01])? [1-5]\\d\\d',
     hints: ['HTTP/'],
     extract(line) {
-      const m = /(?:^|[\s"'<>-])HTTP\/\d(?:\.\d)?\s+(\d{3})\b[ \t]*([^\r\n"]*?)(?:\\r\\n)?"?$/.exec(line.trimEnd());
+      // The status line ends the line, or an escaped CRLF ends it inside a string (a whole response logged on one line).
+      const m = /(?:^|[\s"'<>-])HTTP\/\d(?:\.\d)?\s+(\d{3})\b[ \t]*([^\r\n"\\]*?)(?:\\r\\n|"?$)/.exec(line.trimEnd());
       if (!m || /^\s*>/.test(line)) return null;
       const status = Number(m[1]);
       if (status < 300 || status === 304) return { slot: 'status-line', kind: 'http', starts: true };
@@ -239,7 +245,7 @@ const RULES: LineRule[] = [
     },
   },
   {
-    trigger: '(?:[xX]-(?:[mM][sS]|[cC]os|[aA]mz)-[A-Za-z-]+|[Ss]erver|[Dd]ate|[Aa]uthorization)\\s*:',
+    trigger: '(?:[xX]-(?:[mM][sS]|[cC]os|[aA]mz)-[A-Za-z-]{1,64}|[Ss]erver|[Dd]ate|[Aa]uthorization)\\s*:',
     hints: ['-ms-', '-Ms-', '-MS-', '-amz-', '-Amz-', '-AMZ-', '-cos-', '-Cos-', 'erver', 'ate', 'uthorization'],
     broad: true,
     extract(line) {
@@ -380,13 +386,13 @@ const RULES: LineRule[] = [
   {
     // Many HTTP clients: "unexpected status 409", "HTTP status code=404", "HTTP Response Code: 404", "(HTTP 412)",
     // "returned an error: (503)", "Client error: 403", "StatusCodeError: 403 - ", "CosServerException: 403 - Forbidden",
-    // "HTTP response code: 503", s3fs's "HTTP response code 403 was returned", wget's "awaiting response... 409 …" and "ERROR 409: …", python logging '"HEAD /k HTTP/1.1" 404 0',
+    // "HTTP response code: 503", s3fs's "HTTP response code 403 was returned" (its 404s are the lookups it makes for every path), wget's "awaiting response... 409 …" and "ERROR 409: …", python logging '"HEAD /k HTTP/1.1" 404 0',
     // the Rust CRT's "MetaRequestResult { response_status: 404, …" (mountpoint-s3)
-    trigger: '(?:unexpected status|with status code \\d{3}|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:|HTTP response code \\d{3} was returned|\\(HTTP \\d{3}\\)|returned an error: \\(\\d{3}\\)|(?:Client|Server) error: \\d{3}|(?:Error|Exception): \\d{3} - |awaiting response\\.\\.\\. \\d{3}|ERROR \\d{3}: |HTTP/1\\.[01]" \\d{3} |response_status: \\d{3})',
+    trigger: '(?:unexpected status|with status code \\d{3}|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:|HTTP response code (?!404)\\d{3} was returned|\\(HTTP \\d{3}\\)|returned an error: \\(\\d{3}\\)|(?:Client|Server) error: \\d{3}|(?:Error|Exception): \\d{3} - |awaiting response\\.\\.\\. \\d{3}|ERROR \\d{3}: |HTTP/1\\.[01]" \\d{3} |response_status: \\d{3})',
     hints: ['tatus', 'HTTP', 'error:', 'Error:', 'Exception:', 'awaiting', 'ERROR'],
     extract(line) {
       const m =
-        /(?:unexpected status|with status code|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:|HTTP response code(?= \d{3} was returned)|returned an error:|(?:Client|Server) error:|(?:Error|Exception):|awaiting response\.\.\.|ERROR|HTTP\/1\.[01]"|response_status:)\s*\(?(\d{3})\)?(?: - | |: |\b)(.*)$/.exec(line) ??
+        /(?:unexpected status|with status code|[Ss]tatus [Cc]ode[=:]|HTTP [Rr]esponse [Cc]ode:|HTTP response code(?= (?!404)\d{3} was returned)|returned an error:|(?:Client|Server) error:|(?:Error|Exception):|awaiting response\.\.\.|ERROR|HTTP\/1\.[01]"|response_status:)\s*\(?(\d{3})\)?(?: - | |: |\b)(.*)$/.exec(line) ??
         /\(HTTP (\d{3})\)()/.exec(line);
       // Go v1's "status code: 403, request id: …" is the Go rule's: read here too, it would be a second statement.
       if (!m || /status code: \d{3}, request id:/.test(line)) return null;
@@ -469,7 +475,7 @@ const RULES: LineRule[] = [
     trigger: 'status code: \\d{3}, request id:',
     hints: ['status code:'],
     extract(line) {
-      const m = /(?:(?<!\w)([A-Z]\w+): (.*?)\s+)?status code: (\d{3}), request id: ([^,\s]*),?(?: host id: (\S*))?/.exec(line);
+      const m = /(?:(?<!\w)([A-Z]\w+): (.*?)\s+)?status code: (\d{3}), request id: ([^,\s]*),?(?: host id: ([^\s"',]*))?/.exec(line);
       if (!m) return null;
       const fields: Record<string, string> = m[5] ? { HostId: m[5] } : {};
       // A status line with no "Code: message" before it goes with the statement before it, and starts nothing.
@@ -517,11 +523,12 @@ const RULES: LineRule[] = [
     },
   },
   {
-    // AWS SDK for PHP: "resulted in a `403 Forbidden` response" … "AccessDenied (client): Access Denied - <?xml …"
-    trigger: 'resulted in a `\\d{3}|\\w \\((?:client|server)\\): ',
-    hints: ['resulted in', '(client)', '(server)'],
+    // AWS SDK for PHP: "resulted in a `403 Forbidden` response" (older: "GET https://… in a 503 Slow Down response:")
+    // … "AccessDenied (client): Access Denied - <?xml …"
+    trigger: 'resulted in a `\\d{3}|https?://\\S+ in a \\d{3} [^`]*response:|\\w \\((?:client|server)\\): ',
+    hints: ['resulted in', ' response:', '(client)', '(server)'],
     extract(line) {
-      const status = /resulted in a `(\d{3})/.exec(line);
+      const status = /resulted in a `(\d{3})/.exec(line) ?? /https?:\/\/\S+ in a (\d{3}) [^`]*response:/.exec(line);
       const code = /(\w+) \((?:client|server)\): (.*?)(?: - |$)/.exec(line);
       return { slot: 'sdk-php', kind: 'sdk', status: status ? Number(status[1]) : undefined, code: code?.[1], message: code?.[2]?.trim() || undefined };
     },
@@ -694,7 +701,7 @@ const RULES: LineRule[] = [
   },
   {
     // "SlowDown: UnknownError", "InvalidRequest: Missing required header…", "NoSuchKeyException: null (Service: S3…)"
-    trigger: '(?<=^|[\\s`\'"(>.])[A-Z][a-z]+[A-Z][A-Za-z0-9]+: \\S',
+    trigger: '(?<=^|[\\s`\'"(>.\\\\])[A-Z][a-z]+[A-Z][A-Za-z0-9]+: \\S',
     hints: [': '],
     broad: true,
     extract(line) {

@@ -17,6 +17,8 @@ interface Clue {
   pattern: RegExp;
   reason: string;
   weight: number;
+  /** The clue says the request went through the S3 API (Evidence.s3Api). */
+  s3Api?: boolean;
 }
 
 /**
@@ -40,12 +42,14 @@ export const CLUES: readonly Clue[] = [
   { provider: 'azure-blob', needs: ['requestid:'], pattern: /RequestId:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\\n|\s)+Time:\d{4}-/i, reason: 'RequestId/Time message suffix', weight: WEIGHT.body },
   { provider: 'tencent-cos', needs: ['trace'], pattern: /<TraceId>|\b[Tt]race_?[Ii]d["']?\s*[:=]/, reason: 'TraceId in the error', weight: WEIGHT.body },
   { provider: 'aws-s3', needs: ['<hostid>'], pattern: /<HostId>/, reason: 'HostId in the body', weight: WEIGHT.body },
-  // AWS SDK for Go v1 (rclone, Loki, …) prints "status code: 403, request id: …, host id: …" only for the S3 API:
-  // it outweighs a request ID's form (IBM COS sends GUIDs), not a COS request ID's or a code only COS sends.
-  { provider: 'aws-s3', needs: ['host id:'], pattern: /status code: \d{3}, request id: [^,\s]*, host id:/, reason: 'AWS SDK for Go error format', weight: WEIGHT.body },
+  // AWS SDK for Go v1 (rclone, Loki, …): "status code: 403, request id: …, host id: …", for the S3 API only, so
+  // not Azure's, whatever the request ID looks like (IBM COS and other S3-compatible stores send GUIDs). A host ID
+  // (x-amz-id-2) names S3 itself; COS sends none, and its "host id:" is empty.
+  { provider: 'aws-s3', needs: ['host id:'], pattern: /status code: \d{3}, request id: [^,\s]*, host id: [\w+/=-]/, reason: 'host ID in the error', weight: WEIGHT.body, s3Api: true },
+  { provider: 'aws-s3', needs: ['host id:'], pattern: /status code: \d{3}, request id: [^,\s]*, host id:(?! ?[\w+/=-])/, reason: 'AWS SDK for Go error format', weight: WEIGHT.sdk, s3Api: true },
   // AWS SDK for Go v2 names the API it called, and an S3-compatible store may send any request ID (a GUID too).
   { provider: 'aws-s3', needs: ['operation error s3:'], pattern: /\boperation error S3: /, reason: 'the SDK names the S3 API', weight: WEIGHT.body },
-  { provider: 'azure-blob', needs: ['azure', 'requestfailedexception', 'blobstorageexception', 'datalakestorageexception', 'azblob', 'azcore', 'azcopy', 'storageerrorcode', 'bloberrorcode'], pattern: /\b(?:azure\.core\.exceptions|azure\.storage|Microsoft\.Azure\.Storage|Microsoft\.WindowsAzure\.Storage|Azure\.Storage|Azure\.RequestFailedException|RequestFailedException|BlobStorageException|DataLakeStorageException|com\.azure\.storage|azblob|azcore|azure-storage-blob|AzCopy|@azure\/storage|StorageErrorCode|BlobErrorCode)\b/, reason: 'Azure SDK or AzCopy', weight: WEIGHT.sdk },
+  { provider: 'azure-blob', needs: ['azure', 'requestfailedexception', 'blobstorageexception', 'datalakestorageexception', 'azblob', 'azcore', 'azcopy', 'storageerrorcode', 'bloberrorcode', 'abfs'], pattern: /\b(?:azurebfs|AbfsRestOperation|abfss?:\/\/|azure\.core\.exceptions|azure\.storage|Microsoft\.Azure\.Storage|Microsoft\.WindowsAzure\.Storage|Azure\.Storage|Azure\.RequestFailedException|RequestFailedException|BlobStorageException|DataLakeStorageException|com\.azure\.storage|azblob|azcore|azure-storage-blob|AzCopy|@azure\/storage|StorageErrorCode|BlobErrorCode)\b/, reason: 'Azure SDK or AzCopy', weight: WEIGHT.sdk },
   { provider: 'tencent-cos', needs: ['qcloud', 'cosservice', 'cosserver', 'cosclient', 'cosxml', 'cos-', 'coscmd', 'tencentyun', 'tcyun'], pattern: /\b(?:qcloud_cos|CosServiceError|CosServiceException|CosServerException|CosClientError|COSXML|cos-go-sdk|cos-js-sdk|cos-nodejs-sdk|cos-java-sdk|cos-php-sdk|coscmd|tencentyun|tcyun|Qcloud\\Cos|com\.qcloud\.cos|com\.tencent\.qcloud)\b/, reason: 'COS SDK', weight: WEIGHT.sdk },
   { provider: 'aws-s3', needs: ['boto', 's3cmd', 's3exception', 'aws-', 'service: ', 'aws\\s3', 'mountpoint-s3'], pattern: /\b(?:botocore|boto3|s3cmd|AmazonS3Exception|S3Exception|aws-sdk|@aws-sdk|Service: Amazon S3|Service: S3|aws-cli|Aws\\S3|aws-c-s3|mountpoint-s3)\b/, reason: 'AWS SDK', weight: WEIGHT.sdk },
   // aws-sdk-js's errors carry extendedRequestId, and v2's a `retryable: false` when inspected; s3cmd
@@ -58,7 +62,7 @@ export const CLUES: readonly Clue[] = [
 ];
 
 /** A cheap first test: a line without any of these words holds no clue. */
-export const CLUE_HINT = /mountpoint-s3|host id:|extendedRequestId|retryable: |S3 error: |Cos Error|[Mm]inio|S3Error|mc: <ERROR>|tcyun|s3cmd|core\.|myqcloud|tencentcos|amazonaws|[xX]-(?:[mM][sS]|[aA]mz|[cC]os)-|Windows-Azure|tencent-cos|AmazonS3|ErrorDetail|RequestId:|[Tt]race_?[Ii]d|<HostId>|azure|Azure|AzCopy|azblob|azcore|ErrorCode|qcloud|Qcloud|Cos[SC]|COSXML|cos-|coscmd|tencentyun|tcyun|boto|aws|Aws|S3/;
+export const CLUE_HINT = /[Aa]bfs|mountpoint-s3|host id:|extendedRequestId|retryable: |S3 error: |Cos Error|[Mm]inio|S3Error|mc: <ERROR>|tcyun|s3cmd|core\.|myqcloud|tencentcos|amazonaws|[xX]-(?:[mM][sS]|[aA]mz|[cC]os)-|Windows-Azure|tencent-cos|AmazonS3|ErrorDetail|RequestId:|[Tt]race_?[Ii]d|<HostId>|azure|Azure|AzCopy|azblob|azcore|ErrorCode|qcloud|Qcloud|Cos[SC]|COSXML|cos-|coscmd|tencentyun|tcyun|boto|aws|Aws|S3/;
 
 /** The clues in one line of input. */
 export function findEvidence(line: string): Evidence[] {
@@ -66,7 +70,7 @@ export function findEvidence(line: string): Evidence[] {
   if (!CLUE_HINT.test(line)) return found;
   const lower = line.toLowerCase();
   for (const clue of CLUES) {
-    if (holdsAny(lower, clue.needs) && clue.pattern.test(line)) found.push({ provider: clue.provider, reason: clue.reason, weight: clue.weight });
+    if (holdsAny(lower, clue.needs) && clue.pattern.test(line)) found.push({ provider: clue.provider, reason: clue.reason, weight: clue.weight, ...(clue.s3Api ? { s3Api: true } : {}) });
   }
   return found;
 }

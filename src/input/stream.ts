@@ -35,10 +35,11 @@ const KEPT_CONTEXT_BYTES = 2 * LINE_WINDOW;
 /**
  * Words that every error report the extractors understand carries at least once: `<Code>`,
  * `ErrorCode`, `x-ms-error-code`, `An error occurred`, `HTTP/1.1 503`, `Status Code`, an
- * `…Exception`, AzCopy's `UPLOADFAILED`, Go azcore's `ERROR CODE`, cos-go-sdk-v5's `(Message: `.
+ * `…Exception`, AzCopy's `UPLOADFAILED`, Go azcore's `ERROR CODE`, cos-go-sdk-v5's `(Message: `,
+ * and a JS error object's `code: '…'` (util.inspect puts its `statusCode` too far below the code).
  * Few plain literals keep this one regular expression near memchr speed.
  */
-const ANCHOR = /Code|rror|HTTP\/|tatus|xception|CODE|FAILED|\(Message: /g;
+const ANCHOR = /Code|rror|HTTP\/|tatus|xception|CODE|FAILED|\(Message: |code: '/g;
 /** The same words, for testing one line: an anchor inside a context window widens it. */
 export const HAS_ANCHOR = new RegExp(ANCHOR.source);
 
