@@ -200,9 +200,15 @@ const NAME_WEIGHT = 1;
 /** A message format only one provider's SDKs or tools print. */
 const FORMAT_EVIDENCE = {
   azure: { provider: 'azure-blob', reason: 'Azure SDK or AzCopy message format', weight: 1 },
-  aws: { provider: 'aws-s3', reason: 'AWS SDK message format', weight: 1 },
+  aws: { provider: 'aws-s3', reason: 'AWS SDK message format', weight: 1, s3Api: true },
   cos: { provider: 'tencent-cos', reason: 'COS SDK message format', weight: 1 },
 } as const satisfies Record<NonNullable<LineFacts['evidence']>, Evidence>;
+
+/** What makes two errors one finding: provider, code, status; and for an error known by its message alone, the message. */
+function aggregateKey(provider: string | null, f: ErrorFacts): string {
+  const message = f.code === null && f.status === null && f.message !== null ? normalizeMessage(f.message) : '';
+  return `${provider}|${f.code ? normalizeCode(f.code) : ''}|${f.status}|${f.synthetic}|${message}`;
+}
 
 /** Merges a later report of the same request (same request ID) into the earlier one. */
 function mergeGroups(into: Group, from: Group): void {
@@ -251,6 +257,10 @@ export class Diagnoser {
   };
   /** Clues of the last few lines read, for an error that starts right after them. */
   readonly #recent: { line: number; evidence: Evidence[] }[] = [];
+  /** The last strong COS clue (a host, a header) and its line: an S3 tool's error soon after it was sent to COS. */
+  #cosClue: { line: number; evidence: Evidence } | null = null;
+  /** For an error that started within MAX_GAP_LINES after a strong COS clue: that clue. */
+  readonly #nearCos = new WeakMap<ErrorFacts, Evidence>();
   #head = '';
   #bytes = 0;
   #dropped = 0;
@@ -323,11 +333,13 @@ export class Diagnoser {
     for (const f of lineFacts) {
       if (!this.#group) {
         this.#group = newGroup(region.line);
+        if (this.#cosClue && region.line - this.#cosClue.line <= MAX_GAP_LINES) this.#nearCos.set(this.#group.facts, this.#cosClue.evidence);
         // The request line just before a response names who answered it ("HEAD https://bucket.s3.amazonaws.com/…").
         for (const r of this.#recent) if (region.line - r.line <= EVIDENCE_REACH_LINES) this.#group.facts.evidence.push(...r.evidence);
       }
       addFacts(this.#group, f, region.line);
     }
+    for (const e of evidence) if (e.provider === 'tencent-cos' && e.weight > NAME_WEIGHT) this.#cosClue = { line: region.line, evidence: e };
     if (evidence.length > 0) {
       this.#recent.push({ line: region.line, evidence });
       if (this.#recent.length > EVIDENCE_REACH_LINES) this.#recent.shift();
@@ -416,7 +428,7 @@ export class Diagnoser {
     g.facts.kind = KIND_RANK.find((k) => g.kinds.has(k)) ?? 'text';
     if (g.kinds.size > 1 && g.kinds.has('log')) g.facts.kind = 'log';
     const decided = decideProvider(g.facts.evidence);
-    const key = `${decided.provider}|${g.facts.code ? normalizeCode(g.facts.code) : ''}|${g.facts.status}|${g.facts.synthetic}`;
+    const key = aggregateKey(decided.provider, g.facts);
     const found = this.#aggregates.get(key);
     if (found) {
       found.count++;
@@ -437,10 +449,13 @@ export class Diagnoser {
     for (const a of all) if (a.facts.code && a.facts.message) coded.set(normalizeMessage(a.facts.message), a);
     const merged = new Map<string, Aggregate>();
     for (const a of all) {
-      const twin = !a.facts.code && a.facts.status === null && a.facts.message ? coded.get(normalizeMessage(a.facts.message)) : undefined;
+      const sameMessage = !a.facts.code && a.facts.status === null && a.facts.message ? coded.get(normalizeMessage(a.facts.message)) : undefined;
+      // …and only when its own clues, if any, name the same provider as that error's.
+      const ownProvider = a.facts.evidence.length > 0 ? this.#decide(a.facts).provider : null;
+      const twin = sameMessage && (ownProvider === null || ownProvider === this.#decide(sameMessage.facts).provider) ? sameMessage : undefined;
       const provider = this.#decide((twin ?? a).facts).provider;
       const f = (twin ?? a).facts;
-      const key = `${provider}|${f.code ? normalizeCode(f.code) : ''}|${f.status}|${f.synthetic}|${f.code ? '' : (f.message ?? '')}`;
+      const key = aggregateKey(provider, f);
       const found = merged.get(key);
       if (found) {
         found.count += a.count;
@@ -473,19 +488,20 @@ export class Diagnoser {
    * providers a log talks to, not who sent this error: among them, only one whose catalog has the code.
    */
   #decide(facts: ErrorFacts): { provider: string | null; reasons: string[] } {
-    // The error's own clues decide if one of them is more than a name (an SDK's, a format's). Names alone
-    // join the document's clues when those name one provider (s3cmd's "S3 error:" in a log whose host is
-    // COS's); a log that talks to several providers says nothing of this error.
+    const own = facts.evidence;
     const document = [...this.#documentEvidence.values()];
-    const strong = facts.evidence.some((e) => e.weight > NAME_WEIGHT);
-    const documentNames = new Set(document.filter((e) => e.weight > NAME_WEIGHT).map((e) => e.provider)).size === 1;
-    let evidence = facts.evidence.length === 0 ? document : strong || !documentNames ? facts.evidence : [...facts.evidence, ...document];
+    // The error's own clues decide, or else the document's. One exception: an S3 tool's name alone (s3cmd,
+    // botocore, aws-sdk-go) just after a COS host or header (the tool's endpoint) is the tool talking to COS.
+    let evidence = own.length > 0 ? own : document;
+    const nearCos = this.#nearCos.get(facts);
+    if (nearCos && own.length > 0 && own.every((e) => e.weight <= NAME_WEIGHT && e.s3Api)) evidence = [...own, nearCos];
     // A request through the S3 API was not answered by Azure, whose request IDs (GUIDs) other stores send too.
-    if (facts.evidence.some((e) => e.s3Api)) evidence = evidence.filter((e) => e.provider !== 'azure-blob');
+    if (evidence.some((e) => e.s3Api)) evidence = evidence.filter((e) => e.provider !== 'azure-blob');
     let decided = decideProvider(evidence);
-    // The code outranks names and the document's clues: only providers that send it count, if any does.
+    // The code outranks the document's clues and names: only providers that send it count, if any does.
     const code = facts.synthetic ? null : facts.code;
-    if (!strong && code !== null && decided.provider !== null && !findByName(this.#set, code, decided.provider) && findByName(this.#set, code)?.refs.some((r) => !r.catalog.generic)) {
+    const weak = own.length === 0 || evidence.every((e) => e.weight <= NAME_WEIGHT);
+    if (weak && code !== null && decided.provider !== null && !findByName(this.#set, code, decided.provider) && findByName(this.#set, code)?.refs.some((r) => !r.catalog.generic)) {
       decided = decideProvider(evidence.filter((e) => findByName(this.#set, code, e.provider) !== null));
     }
     return decided.provider === null && code !== null && facts.message !== null ? (this.#wording(code, facts.message) ?? decided) : decided;

@@ -377,7 +377,27 @@ describe('review follow-ups', () => {
     ['review/js-inspect-then-plain-same-error.txt', ['aws-s3/NoSuchKey/404@1']],
     // s3fs looks every path up: its 404s are no errors.
     ['review/s3fs-404-lookups.txt', []],
+    // An S3 tool's error in a log that also shows an Azure host is S3's.
+    ['review/two-clouds-ci-aws-cli-error.txt', ['aws-s3/AccessDenied/null@5']],
+    // Two providers' errors with one code, or one message, stay two.
+    ['review/s3-then-cos-accessdenied.txt', ['aws-s3/AccessDenied/null@2', 'tencent-cos/AccessDenied/403@54']],
+    ['review/s3-xml-then-cos-php-message-only.txt', ['aws-s3/AccessDenied/null@2', 'tencent-cos/null/null@56']],
+    // An OpenTelemetry trace_id is nobody's clue.
+    ['review/otel-trace-ids-botocore.txt', ['aws-s3/AccessDenied/null@9']],
+    // Errors known by their messages alone are as many as their messages.
+    ['review/two-azure-exception-messages.txt', ['azure-blob/null/null@1', 'azure-blob/null/null@52']],
   ])('%s → %j', async (file, want) => expect(await said(readFileSync(new URL(`fixtures/edge/${file}`, import.meta.url), 'utf8'))).toEqual(want));
+  it('an S3 tool\'s error far from a COS host is no COS error', async () => {
+    const filler = Array.from({ length: 60 }, (_, i) => `step ${i} ok`).join('\n');
+    const text = `GET https://examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.txt\nHTTP/1.1 404 Not Found\n${filler}\nbotocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the PutObject operation: Access Denied\n`;
+    expect((await said(text)).at(-1)).toBe('aws-s3/AccessDenied/null@63');
+  });
+  it('a GUID request ID does not make an error through the S3 API Azure\'s', async () => {
+    expect(await said('com.amazonaws.services.s3.model.AmazonS3Exception: The specified key does not exist. (Service: Amazon S3; Status Code: 404; Error Code: NoSuchKey; Request ID: 0f6a3e0e-7bd9-4e0a-9a1c-2c0c3f2d7f10; S3 Extended Request ID: null)\n')).toEqual(['aws-s3/NoSuchKey/404@1']);
+  });
+  it('a status line with a backslash after it keeps its status', async () => {
+    expect(await said('resp HTTP/1.1 403 Forbidden C:\\data\\file.txt\nx\n')).toEqual(['null/null/403@1']);
+  });
   it('a log line that quotes a provider\'s sentence after a name that is no exception is no error', async () => {
     expect(await said('2024-05-01 10:00:00 INFO  BlobCleanup: The specified blob does not exist.\nnext\n')).toEqual([]);
   });

@@ -237,7 +237,7 @@ const RULES: LineRule[] = [
     hints: ['HTTP/'],
     extract(line) {
       // The status line ends the line, or an escaped CRLF ends it inside a string (a whole response logged on one line).
-      const m = /(?:^|[\s"'<>-])HTTP\/\d(?:\.\d)?\s+(\d{3})\b[ \t]*([^\r\n"\\]*?)(?:\\r\\n|"?$)/.exec(line.trimEnd());
+      const m = /(?:^|[\s"'<>-])HTTP\/\d(?:\.\d)?\s+(\d{3})\b[ \t]*([^\r\n"]*?)(?:\\r\\n|"?$)/.exec(line.trimEnd());
       if (!m || /^\s*>/.test(line)) return null;
       const status = Number(m[1]);
       if (status < 300 || status === 304) return { slot: 'status-line', kind: 'http', starts: true };

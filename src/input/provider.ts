@@ -40,7 +40,8 @@ export const CLUES: readonly Clue[] = [
   { provider: 'aws-s3', needs: ['amazons3'], pattern: /^\W*server:\s*AmazonS3\b/i, reason: 'Server: AmazonS3', weight: WEIGHT.server },
   { provider: 'azure-blob', needs: ['authenticationerrordetail'], pattern: /<AuthenticationErrorDetail>|AuthenticationErrorDetail:/, reason: 'AuthenticationErrorDetail in the body', weight: WEIGHT.body },
   { provider: 'azure-blob', needs: ['requestid:'], pattern: /RequestId:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\\n|\s)+Time:\d{4}-/i, reason: 'RequestId/Time message suffix', weight: WEIGHT.body },
-  { provider: 'tencent-cos', needs: ['trace'], pattern: /<TraceId>|\b[Tt]race_?[Ii]d["']?\s*[:=]/, reason: 'TraceId in the error', weight: WEIGHT.body },
+  // COS's trace IDs are base64; an OpenTelemetry trace_id (32 hex digits, or a 16-digit span) is anybody's.
+  { provider: 'tencent-cos', needs: ['trace'], pattern: /<TraceId>|\b[Tt]race_?[Ii]d["']?\s*[:=](?!\s*["']?(?:[0-9a-f]{32}|[0-9a-f]{16})\b)/, reason: 'TraceId in the error', weight: WEIGHT.body },
   { provider: 'aws-s3', needs: ['<hostid>'], pattern: /<HostId>/, reason: 'HostId in the body', weight: WEIGHT.body },
   // AWS SDK for Go v1 (rclone, Loki, …): "status code: 403, request id: …, host id: …", for the S3 API only, so
   // not Azure's, whatever the request ID looks like (IBM COS and other S3-compatible stores send GUIDs). A host ID
@@ -48,17 +49,17 @@ export const CLUES: readonly Clue[] = [
   { provider: 'aws-s3', needs: ['host id:'], pattern: /status code: \d{3}, request id: [^,\s]*, host id: [\w+/=-]/, reason: 'host ID in the error', weight: WEIGHT.body, s3Api: true },
   { provider: 'aws-s3', needs: ['host id:'], pattern: /status code: \d{3}, request id: [^,\s]*, host id:(?! ?[\w+/=-])/, reason: 'AWS SDK for Go error format', weight: WEIGHT.sdk, s3Api: true },
   // AWS SDK for Go v2 names the API it called, and an S3-compatible store may send any request ID (a GUID too).
-  { provider: 'aws-s3', needs: ['operation error s3:'], pattern: /\boperation error S3: /, reason: 'the SDK names the S3 API', weight: WEIGHT.body },
+  { provider: 'aws-s3', needs: ['operation error s3:'], pattern: /\boperation error S3: /, reason: 'the SDK names the S3 API', weight: WEIGHT.body, s3Api: true },
   { provider: 'azure-blob', needs: ['azure', 'requestfailedexception', 'blobstorageexception', 'datalakestorageexception', 'azblob', 'azcore', 'azcopy', 'storageerrorcode', 'bloberrorcode', 'abfs'], pattern: /\b(?:azurebfs|AbfsRestOperation|abfss?:\/\/|azure\.core\.exceptions|azure\.storage|Microsoft\.Azure\.Storage|Microsoft\.WindowsAzure\.Storage|Azure\.Storage|Azure\.RequestFailedException|RequestFailedException|BlobStorageException|DataLakeStorageException|com\.azure\.storage|azblob|azcore|azure-storage-blob|AzCopy|@azure\/storage|StorageErrorCode|BlobErrorCode)\b/, reason: 'Azure SDK or AzCopy', weight: WEIGHT.sdk },
   { provider: 'tencent-cos', needs: ['qcloud', 'cosservice', 'cosserver', 'cosclient', 'cosxml', 'cos-', 'coscmd', 'tencentyun', 'tcyun'], pattern: /\b(?:qcloud_cos|CosServiceError|CosServiceException|CosServerException|CosClientError|COSXML|cos-go-sdk|cos-js-sdk|cos-nodejs-sdk|cos-java-sdk|cos-php-sdk|coscmd|tencentyun|tcyun|Qcloud\\Cos|com\.qcloud\.cos|com\.tencent\.qcloud)\b/, reason: 'COS SDK', weight: WEIGHT.sdk },
-  { provider: 'aws-s3', needs: ['boto', 's3cmd', 's3exception', 'aws-', 'service: ', 'aws\\s3', 'mountpoint-s3'], pattern: /\b(?:botocore|boto3|s3cmd|AmazonS3Exception|S3Exception|aws-sdk|@aws-sdk|Service: Amazon S3|Service: S3|aws-cli|Aws\\S3|aws-c-s3|mountpoint-s3)\b/, reason: 'AWS SDK', weight: WEIGHT.sdk },
+  { provider: 'aws-s3', needs: ['boto', 's3cmd', 's3exception', 'aws-', 'service: ', 'aws\\s3', 'mountpoint-s3'], pattern: /\b(?:botocore|boto3|s3cmd|AmazonS3Exception|S3Exception|aws-sdk|@aws-sdk|Service: Amazon S3|Service: S3|aws-cli|Aws\\S3|aws-c-s3|mountpoint-s3)\b/, reason: 'AWS SDK', weight: WEIGHT.sdk, s3Api: true },
   // aws-sdk-js's errors carry extendedRequestId, and v2's a `retryable: false` when inspected; s3cmd
   // prints "ERROR: S3 error: 404 (NoSuchBucket)".
-  { provider: 'aws-s3', needs: ['extendedrequestid', 'retryable: ', 's3 error: '], pattern: /\bextendedRequestId\b|^\s*retryable: (?:true|false)\b|\bS3 error: \d{3}\b/, reason: 'AWS SDK or s3cmd', weight: WEIGHT.sdk },
+  { provider: 'aws-s3', needs: ['extendedrequestid', 'retryable: ', 's3 error: '], pattern: /\bextendedRequestId\b|^\s*retryable: (?:true|false)\b|\bS3 error: \d{3}\b/, reason: 'AWS SDK or s3cmd', weight: WEIGHT.sdk, s3Api: true },
   // cos-php-sdk-v5: "Cos Error Code: AccessDenied, Status Code: 403"
   { provider: 'tencent-cos', needs: ['cos error code'], pattern: /\bCos Error Code: /, reason: 'COS SDK', weight: WEIGHT.sdk },
   // MinIO's clients speak only the S3 API: minio-py's minio.error, minio-js's S3Error, minio-go, mc.
-  { provider: 'aws-s3', needs: ['minio', 's3error', 'mc: <error>'], pattern: /\b(?:minio\.error|io\.minio|minio-go|minio-js|minio-py|S3Error)\b|^\W*mc: <ERROR>/, reason: 'MinIO client', weight: WEIGHT.sdk },
+  { provider: 'aws-s3', needs: ['minio', 's3error', 'mc: <error>'], pattern: /\b(?:minio\.error|io\.minio|minio-go|minio-js|minio-py|S3Error)\b|^\W*mc: <ERROR>/, reason: 'MinIO client', weight: WEIGHT.sdk, s3Api: true },
 ];
 
 /** A cheap first test: a line without any of these words holds no clue. */
