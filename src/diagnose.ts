@@ -394,8 +394,10 @@ export class Diagnoser {
     if (f.slot === 'bare-code' || f.slot === 'status-code') return null;
     const { code: _dropped, weakCode: _weak, ...rest } = f;
     // An exception line whose class name is no code still carries the message, as a lead only.
-    // (A lead's one word is no message: "…exist.ErrorCode: ResourceNotFound" is a code's label and the code.)
-    if (f.slot === 'camel-lead') return rest.message?.includes(' ') ? { ...rest, slot: /(?:Exception|Error)$/.test(f.code) ? 'exception-message' : 'lead-message' } : null;
+    // (A lead's one CamelCase word is no message: "…exist.ErrorCode: ResourceNotFound" is a code's label and
+    // the code. One plain word is: "AmazonS3Exception: Forbidden".)
+    const message = rest.message;
+    if (f.slot === 'camel-lead') return message && !/^[A-Z][a-z]+[A-Z]\w*$/.test(message) ? { ...rest, slot: /(?:Exception|Error)$/.test(f.code) ? 'exception-message' : 'lead-message' } : null;
     return rest;
   }
 

@@ -395,6 +395,12 @@ describe('review follow-ups', () => {
   it('a GUID request ID does not make an error through the S3 API Azure\'s', async () => {
     expect(await said('com.amazonaws.services.s3.model.AmazonS3Exception: The specified key does not exist. (Service: Amazon S3; Status Code: 404; Error Code: NoSuchKey; Request ID: 0f6a3e0e-7bd9-4e0a-9a1c-2c0c3f2d7f10; S3 Extended Request ID: null)\n')).toEqual(['aws-s3/NoSuchKey/404@1']);
   });
+  it('a lead\'s one plain word is a message ("AmazonS3Exception: Forbidden"), one CamelCase word is not', async () => {
+    const forbidden = await diagnose(readFileSync(new URL('fixtures/real/s3/java-v1-forbidden-403-wrapped-lines.txt', import.meta.url)));
+    expect(forbidden.findings.map((f) => `${f.input.message}: ${f.matches[0]?.provider}/${f.matches[0]?.code}`)).toEqual(['Forbidden: aws-s3/Forbidden']);
+    const glued = await diagnose(Buffer.from('"The specified resource does not exist.ErrorCode: ResourceNotFound"\n'));
+    expect(glued.findings.map((f) => `${f.input.code}: ${f.input.message}`)).toEqual(['ResourceNotFound: null']);
+  });
   it('a status line with a backslash after it keeps its status', async () => {
     expect(await said('resp HTTP/1.1 403 Forbidden C:\\data\\file.txt\nx\n')).toEqual(['null/null/403@1']);
   });
