@@ -1,7 +1,7 @@
 import { normalizeCode, normalizeMessage, type CatalogSet } from './catalog.js';
 import { checkClock } from './input/clock.js';
 import { extractLine, syntheticStatus, tidyMessage, type LineFacts } from './input/lines.js';
-import { decideProvider, findEvidence, requestIdEvidence } from './input/provider.js';
+import { decideProvider, findEvidence, requestIdEvidence, WEIGHT } from './input/provider.js';
 import { RegionScanner, type Region } from './input/stream.js';
 import { isXmlParserLoaded, loadXmlParser, mayNeedXmlParser, parseErrorXml, XML_CLOSE } from './input/xml.js';
 import { findByMessage, findByName, findByStatus, lookupReport, toMatch } from './match.js';
@@ -49,7 +49,7 @@ interface Group {
 
 interface Aggregate {
   facts: ErrorFacts;
-  /** The provider the error's own evidence names (part of the aggregate's key). */
+  /** The provider the error's own evidence names (part of the aggregate's key); after #byDecidedProvider, the one it is reported under. */
   provider: string | null;
   count: number;
   line: number;
@@ -195,13 +195,13 @@ function setRequestId(facts: ErrorFacts, requestId: string): void {
 }
 
 /** The weight of a clue that is only a name: an SDK's or a tool's, or a message format's. */
-const NAME_WEIGHT = 1;
+const NAME_WEIGHT = WEIGHT.sdk;
 
 /** A message format only one provider's SDKs or tools print. */
 const FORMAT_EVIDENCE = {
-  azure: { provider: 'azure-blob', reason: 'Azure SDK or AzCopy message format', weight: 1 },
-  aws: { provider: 'aws-s3', reason: 'AWS SDK message format', weight: 1, s3Api: true },
-  cos: { provider: 'tencent-cos', reason: 'COS SDK message format', weight: 1 },
+  azure: { provider: 'azure-blob', reason: 'Azure SDK or AzCopy message format', weight: NAME_WEIGHT },
+  aws: { provider: 'aws-s3', reason: 'AWS SDK message format', weight: NAME_WEIGHT, s3Api: true },
+  cos: { provider: 'tencent-cos', reason: 'COS SDK message format', weight: NAME_WEIGHT },
 } as const satisfies Record<NonNullable<LineFacts['evidence']>, Evidence>;
 
 /** What makes two errors one finding: provider, code, status; and for an error known by its message alone, the message. */
@@ -439,7 +439,6 @@ export class Diagnoser {
     else this.#aggregates.set(key, { facts: g.facts, provider: decided.provider, count: 1, line: g.firstLine, weakOnly: g.weakOnly });
   }
 
-  /** Folds an error reported without a status into the one report of the same code that has one. */
   /**
    * The aggregates keyed by the provider each is reported under (#decide), not the one its own clues
    * name: two that differ only there are one error (one with a clue of its own, one without).
@@ -451,13 +450,13 @@ export class Diagnoser {
     for (const a of all) if (a.facts.code && a.facts.message) coded.set(normalizeMessage(a.facts.message), a);
     const merged = new Map<string, Aggregate>();
     for (const a of all) {
+      const own = this.#decide(a.facts).provider;
       const sameMessage = !a.facts.code && a.facts.status === null && a.facts.message ? coded.get(normalizeMessage(a.facts.message)) : undefined;
       // …and only when its own clues, if any, name the same provider as that error's.
-      const ownProvider = a.facts.evidence.length > 0 ? this.#decide(a.facts).provider : null;
-      const twin = sameMessage && (ownProvider === null || ownProvider === this.#decide(sameMessage.facts).provider) ? sameMessage : undefined;
-      const provider = this.#decide((twin ?? a).facts).provider;
-      const f = (twin ?? a).facts;
-      const key = aggregateKey(provider, f);
+      const twinProvider = sameMessage ? this.#decide(sameMessage.facts).provider : null;
+      const twin = sameMessage && (a.facts.evidence.length === 0 || own === null || own === twinProvider) ? sameMessage : undefined;
+      const provider = twin ? twinProvider : own;
+      const key = aggregateKey(provider, (twin ?? a).facts);
       const found = merged.get(key);
       if (found) {
         found.count += a.count;
@@ -468,6 +467,7 @@ export class Diagnoser {
     return [...merged.values()];
   }
 
+  /** Folds an error reported without a status into the one report of the same code that has one. */
   #foldStatusless(all: Aggregate[]): Aggregate[] {
     const keep: Aggregate[] = [];
     for (const a of all) {

@@ -68,10 +68,10 @@ export function tidyMessage(raw: string): string | null {
   m = m.replace(/(?<![\s,;\\])(?:[\s,;]|\\+[nrt])+(?:Traceback \(most recent call last\)|at [\w$.<>`[\]]+\(|in (?:file )?\/\S+ on line \d|[A-Z][a-z]+-[A-Z][\w-]*: |\((?:Service|Status Code): |(?:S3 )?Extended Request ID: |status code: \d{3}\b).*$/s, '');
   m = m.replace(/"\s+[a-z_][\w.]*=.*$/s, '"');
   m = withoutValueEnd(m);
-  // Quotes the client put around the message: runs of a quote at its ends that it has nowhere else, or
-  // else one odd backtick or double quote at an end (a message pairs its own; an apostrophe may stand alone).
   // Markdown's bold around a pasted message: "**Access Denied**".
   m = m.replace(/^\*\*(?=\S)|(?<=\S)\*\*$/g, '');
+  // Quotes the client put around the message: runs of a quote at its ends that it has nowhere else, or
+  // else one odd backtick or double quote at an end (a message pairs its own; an apostrophe may stand alone).
   for (const q of ['`', '"', "'"]) {
     let start = 0;
     let end = m.length;

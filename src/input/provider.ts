@@ -5,7 +5,7 @@ import { holdsAny } from './lines.js';
 export type Provider = 'azure-blob' | 'tencent-cos' | 'aws-s3';
 
 /** How much one kind of clue counts. A host or a provider's own header outweighs an SDK's name. */
-const WEIGHT = { host: 5, header: 4, server: 4, body: 3, requestId: 2, sdk: 1 } as const;
+export const WEIGHT = { host: 5, header: 4, server: 4, body: 3, requestId: 2, sdk: 1 } as const;
 
 interface Clue {
   provider: Provider;
@@ -65,13 +65,17 @@ export const CLUES: readonly Clue[] = [
 /** A cheap first test: a line without any of these words holds no clue. */
 export const CLUE_HINT = /[Aa]bfs|mountpoint-s3|host id:|extendedRequestId|retryable: |S3 error: |Cos Error|[Mm]inio|S3Error|mc: <ERROR>|tcyun|s3cmd|core\.|myqcloud|tencentcos|amazonaws|[xX]-(?:[mM][sS]|[aA]mz|[cC]os)-|Windows-Azure|tencent-cos|AmazonS3|ErrorDetail|RequestId:|[Tt]race_?[Ii]d|<HostId>|azure|Azure|AzCopy|azblob|azcore|ErrorCode|qcloud|Qcloud|Cos[SC]|COSXML|cos-|coscmd|tencentyun|tcyun|boto|aws|Aws|S3/;
 
+/** What each clue is evidence of, made once: nothing changes an Evidence once found. */
+const CLUE_EVIDENCE: readonly Evidence[] = CLUES.map(({ provider, reason, weight, s3Api }) => ({ provider, reason, weight, ...(s3Api ? { s3Api } : {}) }));
+
 /** The clues in one line of input. */
 export function findEvidence(line: string): Evidence[] {
   const found: Evidence[] = [];
   if (!CLUE_HINT.test(line)) return found;
   const lower = line.toLowerCase();
-  for (const clue of CLUES) {
-    if (holdsAny(lower, clue.needs) && clue.pattern.test(line)) found.push({ provider: clue.provider, reason: clue.reason, weight: clue.weight, ...(clue.s3Api ? { s3Api: true } : {}) });
+  for (let i = 0; i < CLUES.length; i++) {
+    const clue = CLUES[i]!;
+    if (holdsAny(lower, clue.needs) && clue.pattern.test(line)) found.push(CLUE_EVIDENCE[i]!);
   }
   return found;
 }
