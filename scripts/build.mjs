@@ -41,6 +41,22 @@ rmSync(staging, { recursive: true, force: true });
 const define = {
   ERRLOOKUP_VERSION: JSON.stringify(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version),
   ERRLOOKUP_CHECKED_CATALOGS: JSON.stringify('catalogs.json'),
+  ERRLOOKUP_VOCABULARY: JSON.stringify('vocabulary.json'),
+};
+
+/**
+ * The bundles read data/ packed (dist/catalogs.json, dist/vocabulary.json, written below): the
+ * code that reads and checks data/ itself is the build's, and is left out of them.
+ */
+const packedData = {
+  name: 'packed-data',
+  setup(b) {
+    b.onResolve({ filter: /\/data\/read\.js$/ }, () => ({ path: 'read', namespace: 'packed-data' }));
+    b.onLoad({ filter: /.*/, namespace: 'packed-data' }, () => ({
+      contents: "export function readData() { throw new Error('data/ is read at build time: this bundle reads dist/catalogs.json and dist/vocabulary.json'); }",
+      loader: 'js',
+    }));
+  },
 };
 
 // The library, for `import … from 'errlookup'`: ESM, with fuse.js and fast-xml-parser in chunks of their own.
@@ -59,7 +75,7 @@ await build({
   chunkNames: '[name]-[hash]',
   // commander 14 is CommonJS and calls require(): give the ESM bundle a require of its own.
   banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
-  plugins: [builtinShim],
+  plugins: [builtinShim, packedData],
   define,
   logLevel: 'warning',
 });
@@ -112,18 +128,41 @@ await build({
   entryPoints: { diagnose: 'src/diagnose.ts' },
   outdir: 'dist.building',
   outExtension: { '.js': '.cjs' },
-  plugins: [vendorExternal, sharedExternal],
+  define,
+  plugins: [vendorExternal, sharedExternal, packedData],
 });
+// The command line's fast path (src/argv.ts): the main command's options, read off commander's own
+// definition of the program, written into the CLI bundle.
+const describer = new URL('describe.mjs', staging);
+await build({
+  stdin: {
+    contents: "import { buildProgram } from './src/program.ts'; import { describeCommandLine } from './src/argv.ts'; export const table = describeCommandLine(buildProgram({ argv: [], env: {}, stdin: [], stdoutIsTTY: false, write() {}, writeError() {} }, { main: async () => {}, listing: () => 0, setExit() {} }, '0'));",
+    resolveDir: '.',
+    loader: 'ts',
+  },
+  outfile: describer.pathname,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  plugins: [packedData],
+  define,
+  logLevel: 'warning',
+});
+const { table: commandLine } = await import(describer.href);
+rmSync(describer);
+
 await build({
   ...cjs,
   entryPoints: { errlookup: 'src/bundle.ts' },
   outdir: 'dist.building',
   outExtension: { '.js': '.cjs' },
   // A CommonJS bundle has no import.meta: `new URL('../data/', import.meta.url)` gets the file's URL from __filename.
-  define: { ...define, 'import.meta.url': '__errlookupUrl' },
+  define: { ...define, 'import.meta.url': '__errlookupUrl', ERRLOOKUP_COMMAND_LINE: JSON.stringify(commandLine) },
   // A plain POSIX path is its own file URL: pathToFileURL costs about 0.25 ms of every start-up, so it is kept for other paths.
   banner: { js: "var __errlookupUrl = /^\\/[\\w\\/.@+-]*$/.test(__filename) ? 'file://' + __filename : require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [vendorExternal, diagnoseExternal],
+  plugins: [vendorExternal, diagnoseExternal, packedData],
 });
 // dist/cli.cjs, the entry: runs dist/errlookup.cjs and the vendor bundles from their code caches (src/boot.cts).
 await build({ ...cjs, entryPoints: { cli: 'src/boot.cts' }, outdir: 'dist.building', outExtension: { '.js': '.cjs' } });
@@ -144,13 +183,24 @@ await build({
   plugins: [vendorEntries],
 });
 
-// data/ checked once, here (a bad catalog fails the build), and written in the packed form the
-// bundles read at start-up (packCatalogs and readPackedCatalogs in src/catalog.ts). The writer is
-// bundled on its own for this step and not shipped.
+// data/ checked once, here (a bad file fails the build), and written in the packed forms the
+// bundles read: the catalogs (packCatalogs and openCatalogs in src/catalog.ts) and the vocabulary
+// that reads raw text, with every hint derived (vocabularySource in src/vocabulary.ts). The
+// packer is bundled on its own for this step and not shipped.
 const packer = new URL('packer.mjs', staging);
-await build({ entryPoints: ['src/catalog.ts'], outfile: packer.pathname, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
-const { loadCatalogs, packCatalogs } = await import(packer.href);
-writeFileSync(new URL('catalogs.json', staging), packCatalogs(loadCatalogs()));
+await build({
+  stdin: { contents: "export { readData } from './src/data/read.ts'; export { catalogOf, packCatalogs } from './src/catalog.ts'; export { vocabularySource } from './src/vocabulary.ts';", resolveDir: '.', loader: 'ts' },
+  outfile: packer.pathname,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+const { readData, catalogOf, packCatalogs, vocabularySource } = await import(packer.href);
+const data = readData(new URL('../data/', import.meta.url));
+writeFileSync(new URL('catalogs.json', staging), packCatalogs(data.providers.map(catalogOf)));
+writeFileSync(new URL('vocabulary.json', staging), JSON.stringify(vocabularySource(data)));
 rmSync(packer);
 
 // Type declarations for the library entry (package.json "types").

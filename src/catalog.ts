@@ -1,30 +1,8 @@
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
-import { RETRY_CLASSES, type BodilessNote, type Catalog, type CatalogEntry, type RetryClass } from './types.js';
-
-/** Case and the separators `_ - . space` (and apostrophes, for reason phrases) do not distinguish codes. */
-export function normalizeCode(code: string): string {
-  return code.toLowerCase().replace(/[\s_.'’-]+/g, '');
-}
-
-/** A normalised name without an exception class's `exception` or `error` suffix (a plain string test: no expression to compile at start-up). */
-export function withoutClassSuffix(key: string): string {
-  for (const suffix of ['exception', 'error']) if (key.endsWith(suffix)) return key.slice(0, -suffix.length);
-  return key;
-}
-
-/**
- * Message text compared loosely: case, white space, a trailing full stop and Azure's per-request
- * "RequestId:… Time:…" suffix are ignored.
- */
-export function normalizeMessage(message: string): string {
-  // String searches where they do what an expression would: each expression costs a compile at start-up.
-  const lower = message.toLowerCase();
-  const suffix = lower.indexOf('requestid:');
-  const text = (suffix >= 0 ? lower.slice(0, suffix) : lower).replace(/\s+/g, ' ').trim();
-  let end = text.length;
-  while (end > 0 && (text[end - 1] === '.' || text[end - 1] === ' ')) end--;
-  return text.slice(0, end);
-}
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readData } from './data/read.js';
+import type { ProviderData } from './data/types.js';
+import { normalizeCode, normalizeMessage } from './text.js';
+import type { Catalog, CatalogEntry } from './types.js';
 
 export interface CatalogEntryRef {
   catalog: Catalog;
@@ -76,17 +54,17 @@ function buildIndex(index: IndexName, entries: readonly CatalogEntry[]): Map<str
 /** How many lookups of one index a packed set answers by searching its text before it parses the index. */
 const SEARCHES_BEFORE_INDEX = 16;
 
-/** The loaded catalogs and the indexes built from them, each built on first use. */
+/** The catalogs of a packed file (`packCatalogs`), read and indexed on first use (`openCatalogs`). */
 export class CatalogSet {
   readonly catalogs: readonly Catalog[];
-  #lazy?: LazyEntries;
+  #lazy: LazyEntries;
   #refs: CatalogEntryRef[] = [];
   #indexes = new Map<IndexName, Map<string, number[]>>();
   #searches = new Map<IndexName, number>();
   #byMessage?: Map<string, CatalogEntryRef[]>;
 
-  /** `lazy` reads the entries and answers the indexes of a packed set. */
-  constructor(catalogs: readonly Catalog[], lazy?: LazyEntries) {
+  /** `lazy` reads the entries and answers the indexes of the packed file. */
+  constructor(catalogs: readonly Catalog[], lazy: LazyEntries) {
     this.catalogs = catalogs;
     this.#lazy = lazy;
   }
@@ -100,9 +78,9 @@ export class CatalogSet {
     return this.catalogs.find((c) => c.generic);
   }
 
-  /** The catalog with this id, or undefined; never an inherited property such as `__proto__`. */
+  /** The catalog with this id or alias, or undefined; never an inherited property such as `__proto__`. */
   catalog(provider: string): Catalog | undefined {
-    return this.catalogs.find((c) => c.provider === provider);
+    return this.catalogs.find((c) => c.provider === provider) ?? this.catalogs.find((c) => c.aliases.includes(provider));
   }
 
   /**
@@ -113,7 +91,7 @@ export class CatalogSet {
   lookup(index: IndexName, key: string): CatalogEntryRef[] {
     const searched = this.#searches.get(index) ?? 0;
     let numbers: readonly number[] | undefined;
-    if (this.#lazy && searched < SEARCHES_BEFORE_INDEX && !this.#indexes.has(index)) {
+    if (searched < SEARCHES_BEFORE_INDEX && !this.#indexes.has(index)) {
       this.#searches.set(index, searched + 1);
       numbers = this.#lazy.find(index, key);
     } else {
@@ -125,7 +103,7 @@ export class CatalogSet {
   /** A whole index: each key with the numbers of its entries (see `ref`). */
   index(index: IndexName): ReadonlyMap<string, readonly number[]> {
     let map = this.#indexes.get(index);
-    if (!map) this.#indexes.set(index, (map = this.#lazy?.index(index) ?? buildIndex(index, this.catalogs.flatMap((c) => c.entries))));
+    if (!map) this.#indexes.set(index, (map = this.#lazy.index(index)));
     return map;
   }
 
@@ -148,12 +126,12 @@ export class CatalogSet {
     let c = 0;
     let i = n;
     for (let count; i >= (count = this.#count(c)); c++) i -= count;
-    return (this.#refs[n] = new EntryRef(this.catalogs[c]!, n, i, this.#lazy));
+    return (this.#refs[n] = new EntryRef(this.catalogs[c]!, n, this.#lazy));
   }
 
-  /** How many entries catalog c has, without reading a packed set's entries. */
+  /** How many entries catalog c has, without reading its entries. */
   #count(c: number): number {
-    return this.#lazy ? this.#lazy.counts[c]! : this.catalogs[c]!.entries.length;
+    return this.#lazy.counts[c]!;
   }
 }
 
@@ -162,121 +140,27 @@ class EntryRef implements CatalogEntryRef {
   constructor(
     readonly catalog: Catalog,
     readonly n: number,
-    readonly index: number,
-    readonly lazy: LazyEntries | undefined,
+    readonly lazy: LazyEntries,
   ) {}
 
   get entry(): CatalogEntry {
-    return this.lazy ? this.lazy.read(this.n) : this.catalog.entries[this.index]!;
+    return this.lazy.read(this.n);
   }
 }
 
-/** A broken catalog file: a bug in errlookup's data, never the user's input. */
-export class CatalogError extends Error {
-  constructor(file: string, message: string) {
-    super(`data/${file}: ${message}`);
-    this.name = 'CatalogError';
-  }
-}
-
-const PROVIDER_ID = /^[a-z0-9][a-z0-9-]*$/;
-
-function isRetryClass(value: unknown): value is RetryClass {
-  return RETRY_CLASSES.includes(value as RetryClass);
-}
-
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value.trim().length > 0;
-}
-
-function isHttpsUrl(value: unknown): value is string {
-  return typeof value === 'string' && /^https:\/\/[^\s]+$/.test(value);
-}
-
-/** Checks one catalog file's parsed JSON against data/README.md and returns it typed. */
-export function checkCatalog(file: string, raw: unknown): Catalog {
-  const fail = (message: string): never => {
-    throw new CatalogError(file, message);
-  };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('not a JSON object');
-  const doc = raw as Record<string, unknown>;
-  const provider = doc.provider;
-  if (typeof provider !== 'string' || !PROVIDER_ID.test(provider)) return fail(`bad provider id ${JSON.stringify(provider)}`);
-  if (`${provider}.json` !== file) fail(`provider "${provider}" does not match the file name`);
-  if (!isNonEmptyString(doc.name)) fail('missing name');
-  if (!isNonEmptyString(doc.checkedAgainst)) fail('missing checkedAgainst');
-  if (!isHttpsUrl(doc.docs)) fail('docs must be an https URL');
-  if (!Array.isArray(doc.entries) || doc.entries.length === 0) return fail('entries must be a non-empty array');
-
-  const seen = new Map<string, string>();
-  const entries = doc.entries.map((value: unknown, i: number): CatalogEntry => {
-    const where = `entry ${i}`;
-    if (typeof value !== 'object' || value === null) return fail(`${where} is not an object`);
-    const e = value as Record<string, unknown>;
-    if (!isNonEmptyString(e.code)) return fail(`${where} has no code`);
-    const at = `${where} (${e.code})`;
-    const statuses = e.statuses;
-    if (!Array.isArray(statuses) || statuses.length === 0) return fail(`${at}: statuses must be a non-empty array`);
-    for (const [j, s] of statuses.entries()) {
-      if (!Number.isInteger(s) || s < 100 || s > 599) fail(`${at}: status ${JSON.stringify(s)} is not an HTTP status`);
-      if (j > 0 && s <= statuses[j - 1]) fail(`${at}: statuses must be ascending and unique`);
-    }
-    if (!isNonEmptyString(e.meaning)) fail(`${at}: missing meaning`);
-    if (!isNonEmptyString(e.fix)) fail(`${at}: missing fix`);
-    if (!isRetryClass(e.retry)) fail(`${at}: retry must be one of ${RETRY_CLASSES.join(', ')}`);
-    if (e.retryable !== (e.retry === 'throttling' || e.retry === 'transient')) {
-      fail(`${at}: retryable must be true exactly for the throttling and transient classes`);
-    }
-    if (!isHttpsUrl(e.docs)) fail(`${at}: docs must be an https URL`);
-    if (e.message !== undefined && !isNonEmptyString(e.message)) fail(`${at}: message must be a non-empty string`);
-    for (const field of ['otherMessages', 'aliases'] as const) {
-      const list = e[field];
-      if (list !== undefined && (!Array.isArray(list) || !list.every(isNonEmptyString))) {
-        fail(`${at}: ${field} must be an array of non-empty strings`);
-      }
-    }
-    if (e.service !== undefined && !isNonEmptyString(e.service)) fail(`${at}: service must be a string`);
-    if (e.clock !== undefined && typeof e.clock !== 'boolean') fail(`${at}: clock must be a boolean`);
-    for (const name of [e.code, ...((e.aliases as string[] | undefined) ?? [])]) {
-      const key = normalizeCode(name);
-      const owner = seen.get(key);
-      if (owner !== undefined) fail(`"${name}" collides with "${owner}"`);
-      seen.set(key, e.code);
-    }
-    return e as unknown as CatalogEntry;
-  });
-
-  const bodiless = (doc.bodiless ?? {}) as Record<string, BodilessNote>;
-  for (const [status, note] of Object.entries(bodiless)) {
-    if (!/^[1-5]\d\d$/.test(status)) fail(`bodiless: "${status}" is not an HTTP status`);
-    if (!isNonEmptyString(note?.note) || !Array.isArray(note.codes)) fail(`bodiless ${status}: needs codes and note`);
-    for (const code of note.codes) {
-      if (!seen.has(normalizeCode(code))) fail(`bodiless ${status}: unknown code "${code}"`);
-    }
-  }
-
+/** A provider's catalog: its data file without what recognises it in raw text. */
+export function catalogOf(p: ProviderData): Catalog {
   return {
-    provider,
-    name: doc.name as string,
-    checkedAgainst: doc.checkedAgainst as string,
-    docs: doc.docs as string,
-    generic: doc.generic === true,
-    bodiless,
-    entries,
+    provider: p.id,
+    name: p.name,
+    aliases: p.aliases ?? [],
+    checkedAgainst: p.checkedAgainst,
+    docs: p.docs,
+    generic: p.generic === true,
+    bodiless: p.bodiless ?? {},
+    sdkExceptions: p.sdkExceptions ?? {},
+    entries: p.entries,
   };
-}
-
-/**
- * Reads and checks every catalog in a folder, provider catalogs first and generic ones last. They
- * live in `data/`, beside `src/` in the repo and beside `dist/` in the package.
- */
-export function loadCatalogs(dir: URL = new URL('../data/', import.meta.url)): CatalogSet {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort();
-  const catalogs = files.map((file) => checkCatalog(file, JSON.parse(readFileSync(new URL(file, dir), 'utf8'))));
-  catalogs.sort((a, b) => Number(a.generic) - Number(b.generic));
-  return new CatalogSet(catalogs);
 }
 
 /**
@@ -297,23 +181,24 @@ interface PackHead {
   parts: Record<(typeof PARTS)[number], number>;
 }
 
-/** Writes a set in the packed form that `readPackedCatalogs` reads. */
-export function packCatalogs(set: CatalogSet): string {
+/** Writes catalogs (provider ones first, generic ones last) in the packed form that `openCatalogs` reads. */
+export function packCatalogs(catalogs: readonly Catalog[]): string {
+  const all = catalogs.flatMap((c) => c.entries);
   const spans: number[] = [];
   let entries = '';
-  for (const ref of set.refs()) {
-    const json = JSON.stringify(ref.entry);
+  for (const entry of all) {
+    const json = JSON.stringify(entry);
     const from = Buffer.byteLength(entries);
     spans.push(from, from + Buffer.byteLength(json));
     entries += `${json}\n`;
   }
   const text: Record<(typeof PARTS)[number], string> = {
     spans: JSON.stringify(spans),
-    ...(Object.fromEntries(INDEX_NAMES.map((name) => [name, JSON.stringify([...set.index(name)])])) as Record<IndexName, string>),
+    ...(Object.fromEntries(INDEX_NAMES.map((name) => [name, JSON.stringify([...buildIndex(name, all)])])) as Record<IndexName, string>),
     entries,
   };
   const head: PackHead = {
-    catalogs: set.catalogs.map(({ entries: list, ...fields }) => ({ ...fields, count: list.length })),
+    catalogs: catalogs.map(({ entries: list, ...fields }) => ({ ...fields, count: list.length })),
     parts: Object.fromEntries(PARTS.map((part) => [part, Buffer.byteLength(text[part])])) as PackHead['parts'],
   };
   return `${JSON.stringify(head)}\n${PARTS.map((part) => text[part]).join('')}`;
@@ -366,8 +251,8 @@ export function fileSource(file: URL | string): PackSource {
 /** Entries read one by one before a set reads the whole entries part at once (a listing reads them all). */
 const ENTRY_READS_BEFORE_ALL = 16;
 
-/** Reads a packed file into a set that reads, decodes and parses each part, and each entry, on first use. */
-export function readPackedCatalogs(source: PackSource): CatalogSet {
+/** Opens a packed file as a set that reads, decodes and parses each part, and each entry, on first use. */
+export function openCatalogs(source: PackSource): CatalogSet {
   let headEnd = -1;
   for (let peek = 4096; headEnd < 0; peek *= 2) {
     headEnd = source.bytes(0, Math.min(peek, source.size)).indexOf(10);
@@ -430,20 +315,19 @@ export function readPackedCatalogs(source: PackSource): CatalogSet {
 
 declare const ERRLOOKUP_CHECKED_CATALOGS: string | undefined;
 
+/** A file the build wrote beside the bundle. In the CommonJS bundle, a plain path: a file URL would run Node's URL code at every start-up. */
+export function besideBundle(name: string): string | URL {
+  return typeof __dirname === 'string' ? `${__dirname}/${name}` : new URL(name, import.meta.url);
+}
+
 /**
- * The bundled catalogs. A build checks data/ once and writes the result beside the bundle
- * (ERRLOOKUP_CHECKED_CATALOGS, dist/catalogs.json): reading that one file saves a start-up the
- * checks, a few milliseconds. Run from source, or if the file is missing, data/ is read and checked.
+ * The bundled catalogs. The build checks data/ once and packs it beside the bundle
+ * (ERRLOOKUP_CHECKED_CATALOGS, dist/catalogs.json): a start-up reads that one file, checks nothing
+ * and decodes only what it shows. Run from source (the tests, the build itself), data/ is read,
+ * checked and packed in memory: one form of the catalogs either way. (The bundles leave the data
+ * readers out: scripts/build.mjs.)
  */
 export function bundledCatalogs(): CatalogSet {
-  if (typeof ERRLOOKUP_CHECKED_CATALOGS === 'string') {
-    try {
-      // In the CommonJS bundle, a plain path: a file URL would run Node's URL code at every start-up.
-      const file = typeof __dirname === 'string' ? `${__dirname}/${ERRLOOKUP_CHECKED_CATALOGS}` : new URL(ERRLOOKUP_CHECKED_CATALOGS, import.meta.url);
-      return readPackedCatalogs(fileSource(file));
-    } catch {
-      // Not built yet (the build itself runs this code): check data/ instead.
-    }
-  }
-  return loadCatalogs();
+  if (typeof ERRLOOKUP_CHECKED_CATALOGS === 'string') return openCatalogs(fileSource(besideBundle(ERRLOOKUP_CHECKED_CATALOGS)));
+  return openCatalogs(bufferSource(Buffer.from(packCatalogs(readData().providers.map(catalogOf)))));
 }

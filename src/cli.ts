@@ -1,7 +1,8 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { ErrlookupError, EXIT, InputError, UsageError } from './errors.js';
 import { diagnose, getCatalogs } from './index.js';
-import { chooseFormat, EXAMPLES, parseQuick, type CliEnv, type Format, type MainOptions, type OutputOptions } from './options.js';
+import { readCommonCommandLine, type CommandLineTable } from './argv.js';
+import { chooseFormat, EXAMPLES, type CliEnv, type Format, type MainOptions, type OutputOptions } from './options.js';
 import { renderGithub } from './render/github.js';
 import { chalkStyles, PLAIN, renderHuman, type Styles } from './render/human.js';
 import { renderJson } from './render/json.js';
@@ -247,14 +248,24 @@ async function usage(io: CliEnv): Promise<string> {
   return usageOf(buildProgram(io, { main: async () => {}, listing: () => EXIT.match, setExit: () => {} }, readVersion()));
 }
 
+declare const ERRLOOKUP_COMMAND_LINE: CommandLineTable | undefined;
+
+/** The main command's options as commander defines them: written into the bundle by the build, or, run from source, read off the program. */
+async function commandLineTable(io: CliEnv): Promise<CommandLineTable> {
+  if (typeof ERRLOOKUP_COMMAND_LINE === 'object') return ERRLOOKUP_COMMAND_LINE;
+  const [{ buildProgram }, { describeCommandLine }] = await Promise.all([import('./program.js'), import('./argv.js')]);
+  return describeCommandLine(buildProgram(io, { main: async () => {}, listing: () => EXIT.match, setExit: () => {} }, readVersion()));
+}
+
 /**
  * Runs the CLI and returns its exit status. The only place that knows about argv, stdin, the
  * terminal and exit codes; everything below it takes values and returns values.
  */
 export async function run(io: CliEnv): Promise<number> {
   try {
-    const quick = parseQuick(io.argv);
-    return quick ? await runMain(io, quick.query, quick.opts, () => usage(io)) : await runProgram(io);
+    // The common command lines are read with the table derived from commander's definition; the rest by commander itself.
+    const quick = readCommonCommandLine(await commandLineTable(io), io.argv);
+    return quick ? await runMain(io, quick.query, quick.opts as MainOptions, () => usage(io)) : await runProgram(io);
   } catch (e) {
     if (e instanceof ErrlookupError) {
       io.writeError(`errlookup: ${escapeForTerminal(e.message)}\n`);

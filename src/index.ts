@@ -1,4 +1,5 @@
-import { bundledCatalogs, normalizeMessage, type CatalogSet } from './catalog.js';
+import { bundledCatalogs, type CatalogSet } from './catalog.js';
+import { normalizeMessage } from './text.js';
 import type { DiagnoseOptions } from './diagnose.js';
 import { ErrlookupError, InputError, UsageError } from './errors.js';
 import { checkProvider, lookupReport, toMatch } from './match.js';
@@ -22,9 +23,9 @@ export function getCatalogs(): CatalogSet {
   return (catalogs ??= bundledCatalogs());
 }
 
-function scoped(options: DiagnoseOptions): DiagnoseOptions {
-  if (options.provider !== undefined) checkProvider(getCatalogs(), options.provider);
-  return options;
+/** The options with the provider named by its id (an alias, `s3`, becomes `aws-s3`); an unknown one is a usage error. */
+function scoped<T extends { provider?: string }>(options: T): T {
+  return options.provider === undefined ? options : { ...options, provider: checkProvider(getCatalogs(), options.provider) };
 }
 
 /**
@@ -33,7 +34,7 @@ function scoped(options: DiagnoseOptions): DiagnoseOptions {
  */
 export async function diagnose(input: string | Buffer | AsyncIterable<Buffer | string>, options: DiagnoseOptions = {}): Promise<Report> {
   const set = getCatalogs();
-  scoped(options);
+  options = scoped(options);
   if (typeof input === 'string' && BARE_QUERY.test(input)) {
     // A word or a status the catalogs know is answered by lookup: the diagnoser would reach the same
     // answer (a test compares the two), after loading and compiling its report readers.
@@ -107,9 +108,9 @@ function listFinding(matches: Match[], query: string | null, provider: string | 
 }
 
 /** The catalog entries, filtered, as one finding whose matches are the entries (`"match": "list"`). */
-export function list(options: ListOptions = {}): Report {
+export function list(listOptions: ListOptions = {}): Report {
   const set = getCatalogs();
-  if (options.provider !== undefined) checkProvider(set, options.provider);
+  const options = scoped(listOptions);
   const statusTest = options.status !== undefined ? parseStatusMask(options.status) : null;
   const matches: Match[] = [];
   for (const ref of set.refs()) {
@@ -123,9 +124,9 @@ export function list(options: ListOptions = {}): Report {
 }
 
 /** Entries whose code, meaning, fix or message mention every one of the words, best first. */
-export function search(words: string[], options: Pick<ListOptions, 'provider' | 'retryable'> = {}): Report {
+export function search(words: string[], searchOptions: Pick<ListOptions, 'provider' | 'retryable'> = {}): Report {
   const set = getCatalogs();
-  if (options.provider !== undefined) checkProvider(set, options.provider);
+  const options = scoped(searchOptions);
   const terms = words.flatMap((w) => w.toLowerCase().split(/\s+/)).filter(Boolean);
   if (terms.length === 0) throw new UsageError('search needs at least one word');
   const scored: { match: Match; score: number }[] = [];

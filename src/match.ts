@@ -1,7 +1,8 @@
 import type Fuse from 'fuse.js';
-import { normalizeCode, normalizeMessage, withoutClassSuffix, type CatalogEntryRef, type CatalogSet, type IndexName } from './catalog.js';
+import type { CatalogEntryRef, CatalogSet, IndexName } from './catalog.js';
+import { normalizeCode, normalizeMessage, withoutClassSuffix } from './text.js';
 import { UsageError } from './errors.js';
-import type { Finding, InputKind, Match, MatchKind, Report } from './types.js';
+import type { Finding, InputKind, Match, MatchKind, Report, SdkException } from './types.js';
 
 /**
  * fuse.js finds the candidates; its score is not a similarity (a short query inside a long code
@@ -31,10 +32,15 @@ export interface LookupResult {
   note?: string;
 }
 
-/** Rejects an unknown provider id, naming the valid ones. */
+/** The id of a provider named by its id or an alias; an unknown name is a usage error naming the valid ones. */
 export function checkProvider(set: CatalogSet, provider: string): string {
-  if (set.catalog(provider)) return provider;
-  throw new UsageError(`unknown provider "${provider}" (known: ${set.providerIds.join(', ')})`);
+  const name = provider.trim().toLowerCase();
+  const catalog = set.catalog(name);
+  if (catalog) return catalog.provider;
+  // The closest id or short name, as "did you mean": a prefix of one, or a near spelling.
+  const named = set.catalogs.flatMap((c) => [c.provider, ...c.aliases].map((n) => ({ n, id: c.provider })));
+  const close = named.find((x) => name.length >= 2 && x.n.startsWith(name)) ?? named.find((x) => similarity(name, x.n) >= 0.6);
+  throw new UsageError(`unknown provider "${provider}" (${close ? `did you mean ${close.id}? ` : ''}known: ${set.providerIds.join(', ')})`);
 }
 
 export function toMatch({ catalog, entry }: CatalogEntryRef, match: MatchKind, score: number): Match {
@@ -326,16 +332,15 @@ export async function lookupQuery(set: CatalogSet, query: string, options: Looku
   }
   const byName = findByName(set, q, provider);
   if (byName) return { matches: byName.refs.map((r) => toMatch(r, byName.kind, 1)), suggestions: [] };
-  const name = q.slice(q.lastIndexOf('.') + 1).toLowerCase();
-  const sdk = Object.hasOwn(AZURE_CORE_EXCEPTIONS, name) ? AZURE_CORE_EXCEPTIONS[name] : undefined;
-  if (sdk && (!provider || provider === 'azure-blob')) {
+  const sdk = findSdkException(set, q.slice(q.lastIndexOf('.') + 1), provider);
+  if (sdk) {
     // The codes the SDKs name first, then the rest of the status's.
-    const named = sdk.codes.flatMap((code) => findByName(set, code, 'azure-blob')?.refs ?? []);
-    const rest = sdk.statuses.flatMap((st) => findByStatus(set, st, 'azure-blob')).filter((r) => !named.some((n) => n.entry === r.entry));
+    const named = sdk.exception.codes.flatMap((code) => findByName(set, code, sdk.provider)?.refs ?? []);
+    const rest = sdk.exception.statuses.flatMap((st) => findByStatus(set, st, sdk.provider)).filter((r) => !named.some((n) => n.entry === r.entry));
     return {
       matches: [...named, ...rest].map((r) => toMatch(r, 'status', 1)),
       suggestions: [],
-      note: `${q} is the exception azure-core raises for ${sdk.raisedFor}. The ErrorCode in its message names the error; the codes it may be follow.`,
+      note: `${q} is the exception ${sdk.exception.sdk} raises for ${sdk.exception.raisedFor}. The ErrorCode in its message names the error; the codes it may be follow.`,
     };
   }
   const byMessage = findByMessage(set, q, provider);
@@ -343,23 +348,15 @@ export async function lookupQuery(set: CatalogSet, query: string, options: Looku
   return findFuzzy(set, q, provider);
 }
 
-/**
- * azure-core's exceptions (Python) name a kind of failure, not a code. The generated clients raise
- * ClientAuthenticationError for any 401, ResourceExistsError for any 409 and ResourceNotModifiedError
- * for a 304 (their default error_map); the storage SDKs' process_storage_error raises them, and
- * ResourceModifiedError, for the codes listed (azure-storage-blob and azure-storage-file-datalake,
- * _shared/response_handlers.py). ResourceNotFoundError needs no entry: it is ResourceNotFound's alias.
- */
-export const AZURE_CORE_EXCEPTIONS: Record<string, { codes: string[]; statuses: number[]; raisedFor: string }> = {
-  resourceexistserror: {
-    codes: ['BlobAlreadyExists', 'ContainerAlreadyExists', 'ResourceAlreadyExists', 'PathAlreadyExists', 'FileSystemAlreadyExists', 'QueueAlreadyExists', 'ShareAlreadyExists', 'AccountAlreadyExists', 'AccountBeingCreated', 'ResourceTypeMismatch', 'ContainerBeingDeleted', 'QueueBeingDeleted', 'ShareBeingDeleted', 'FileSystemBeingDeleted', 'SourcePathIsBeingDeleted', 'DestinationPathIsBeingDeleted', 'PathConflict'],
-    statuses: [409],
-    raisedFor: 'any HTTP 409: the storage SDKs name the codes that say something already exists or is being deleted',
-  },
-  resourcemodifiederror: { codes: ['ConditionNotMet', 'BlobOverwritten'], statuses: [412], raisedFor: 'ConditionNotMet and BlobOverwritten, and the other HTTP 412 codes' },
-  resourcenotmodifiederror: { codes: [], statuses: [304], raisedFor: 'HTTP 304' },
-  clientauthenticationerror: { codes: ['AuthenticationFailed', 'InvalidAuthenticationInfo'], statuses: [401], raisedFor: 'any HTTP 401, and for AuthenticationFailed and InvalidAuthenticationInfo' },
-};
+/** An SDK exception that names a kind of failure rather than a code (data: `sdkExceptions`), and whose it is. */
+function findSdkException(set: CatalogSet, name: string, provider: string | undefined): { provider: string; exception: SdkException } | null {
+  const key = name.toLowerCase();
+  for (const c of set.catalogs) {
+    if (provider && c.provider !== provider) continue;
+    for (const [exception, x] of Object.entries(c.sdkExceptions)) if (exception.toLowerCase() === key) return { provider: c.provider, exception: x };
+  }
+  return null;
+}
 
 /** A status typed as a query, perhaps with "HTTP" before it or its reason after it. */
 const STATUS_QUERY = /^(?:HTTP(?:\/[\d.]+)?\s+)?([1-5]\d\d)(?:\s+(\S.*))?$/i;

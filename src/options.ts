@@ -1,7 +1,4 @@
-/**
- * What a command line can say: the output options, the environment the CLI runs in, and the quick
- * reader of the common command lines that saves loading commander (program.ts) for them.
- */
+/** What a command line can say: the output options, and the environment the CLI runs in. */
 import { UsageError } from './errors.js';
 
 export const FORMATS = ['human', 'json', 'short', 'github'] as const;
@@ -55,51 +52,4 @@ export interface MainOptions extends OutputOptions {
 export function chooseFormat(opts: OutputOptions): Format {
   if (opts.json && opts.format && opts.format !== 'json') throw new UsageError(`--json conflicts with --format ${opts.format}`);
   return opts.json ? 'json' : (opts.format ?? 'human');
-}
-
-/** First words that commander reads as a subcommand rather than as a query. */
-export const SUBCOMMANDS: ReadonlySet<string> = new Set(['list', 'providers', 'search', 'completion', 'help']);
-
-const FLAGS: Readonly<Record<string, (opts: MainOptions) => void>> = {
-  '--json': (o) => (o.json = true),
-  '--retryable': (o) => (o.retryable = true),
-  '--no-color': (o) => (o.color = false),
-};
-const VALUED: Readonly<Record<string, 'file' | 'provider' | 'format'>> = { '-f': 'file', '--file': 'file', '-p': 'provider', '--provider': 'provider', '--format': 'format' };
-
-/**
- * The main command's common command lines, read without commander: query words and the main
- * command's options, each spelt out (`--file x`, `--file=x`, `-f x`). Anything else (a subcommand,
- * --help, --version, `--`, a bundle of short options, an unknown option, a value that looks like an
- * option or a --format that is not one) returns null, and commander reads the line, and reports any
- * error the way it always has. A test holds the two readers to the same answers.
- */
-export function parseQuick(argv: readonly string[]): { query: string[]; opts: MainOptions } | null {
-  const query: string[] = [];
-  // As commander has it: defining --no-color makes `color` true unless the flag is given.
-  const opts: MainOptions = { color: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('-')) {
-      if (query.length === 0 && SUBCOMMANDS.has(arg)) return null;
-      query.push(arg);
-      continue;
-    }
-    const flag = FLAGS[arg];
-    if (flag) {
-      flag(opts);
-      continue;
-    }
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const key = Object.hasOwn(VALUED, name) ? VALUED[name] : undefined;
-    if (key === undefined) return null;
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '' || value.startsWith('-')) return null;
-    if (key === 'format') {
-      if (!(FORMATS as readonly string[]).includes(value)) return null;
-      opts.format = value as Format;
-    } else opts[key] = value;
-  }
-  return { query, opts };
 }

@@ -1,8 +1,9 @@
 /**
- * The commander definition of the CLI: every command, option and help text. Loaded only when a
- * command line needs it (a subcommand, --help, --version, an unusual option, or an error to
- * report), because loading commander costs more than a whole lookup; `parseQuick` in cli.ts reads
- * the common command lines, and a test holds the two to the same answers.
+ * The commander definition of the CLI: every command, option and help text, the one definition of
+ * the command line. Loaded only when a command line needs it (a subcommand, --help, --version, an
+ * unusual option, or an error to report), because loading commander costs more than a whole
+ * lookup: the common command lines are read with a table the build derives from this definition
+ * (src/argv.ts).
  */
 import { Command, CommanderError, Option } from 'commander';
 import { completionScript, SHELLS, type Shell } from './completion.js';

@@ -26,13 +26,26 @@ export interface BodilessNote {
   note: string;
 }
 
+/** An SDK exception that stands for a kind of failure rather than a code (data/README.md, `sdkExceptions`). */
+export interface SdkException {
+  /** The SDK that raises it (`azure-core`). */
+  sdk: string;
+  statuses: number[];
+  codes: string[];
+  raisedFor: string;
+}
+
+/** One provider's catalog: its entries and what its lookups need (data/providers/<id>.json). */
 export interface Catalog {
   provider: string;
   name: string;
+  /** Short names users type for --provider. */
+  aliases: string[];
   checkedAgainst: string;
   docs: string;
   generic: boolean;
   bodiless: Record<string, BodilessNote>;
+  sdkExceptions: Record<string, SdkException>;
   entries: CatalogEntry[];
 }
 
@@ -71,8 +84,8 @@ export interface Evidence {
   provider: string;
   reason: string;
   weight: number;
-  /** The clue says the request went through the S3 API, which Azure Blob Storage does not speak. */
-  s3Api?: boolean;
+  /** The clue says the request went through this protocol (`s3-api`): providers that do not speak it did not answer. */
+  speaks?: string;
 }
 
 /** Facts pulled out of the input for one error. */

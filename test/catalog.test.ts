@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkCatalog, loadCatalogs, normalizeCode } from '../src/catalog.js';
+import { bundledCatalogs } from '../src/catalog.js';
+import { checkProvider } from '../src/data/check.js';
+import { normalizeCode } from '../src/text.js';
 import { lookup, providers } from '../src/index.js';
 
-const set = loadCatalogs();
+const set = bundledCatalogs();
 const entries = [...set.refs()];
 
 /** Words a meaning must add beyond the code's own name (split at capitals). */
@@ -105,9 +107,9 @@ describe('the README', () => {
   });
 });
 
-describe('checkCatalog', () => {
+describe('checkProvider', () => {
   const good = { code: 'Example', statuses: [400], meaning: 'm', fix: 'f', retry: 'permanent', retryable: false, docs: 'https://example.com' };
-  const doc = (entries: unknown[], extra = {}) => ({ provider: 'demo', name: 'Demo', checkedAgainst: 'x', docs: 'https://example.com', entries, ...extra });
+  const doc = (entries: unknown[], extra = {}) => ({ id: 'demo', name: 'Demo', checkedAgainst: 'x', docs: 'https://example.com', entries, ...extra });
 
   it.each([
     ['a retryable flag that disagrees with the class', [{ ...good, retryable: true }], 'retryable must be true exactly'],
@@ -119,14 +121,14 @@ describe('checkCatalog', () => {
     ['an http docs link', [{ ...good, docs: 'http://example.com' }], 'https'],
     ['an unknown retry class', [{ ...good, retry: 'sometimes' }], 'retry must be one of'],
   ])('rejects %s', (_name, list, message) => {
-    expect(() => checkCatalog('demo.json', doc(list))).toThrow(message);
+    expect(() => checkProvider('providers/demo.json', doc(list))).toThrow(message);
   });
 
   it('rejects a provider id that does not match the file name', () => {
-    expect(() => checkCatalog('other.json', doc([good]))).toThrow('does not match the file name');
+    expect(() => checkProvider('providers/other.json', doc([good]))).toThrow('does not match the file name');
   });
 
   it('rejects a bodiless note naming an unknown code', () => {
-    expect(() => checkCatalog('demo.json', doc([good], { bodiless: { '404': { codes: ['Nope'], note: 'n' } } }))).toThrow('unknown code "Nope"');
+    expect(() => checkProvider('providers/demo.json', doc([good], { bodiless: { '404': { codes: ['Nope'], note: 'n' } } }))).toThrow('unknown code "Nope"');
   });
 });

@@ -7,6 +7,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import schema from '../schema/errlookup.schema.json' with { type: 'json' };
 import { run } from '../src/cli.js';
+import { providers } from '../src/index.js';
 import { BIN, runCli } from './helpers/spawn.js';
 
 const ajv = new Ajv2020.default({ allErrors: true });
@@ -67,7 +68,8 @@ describe('errlookup <query>', () => {
     const { stdout } = await expectCli(['--format', 'short', '--provider', 'tencent-cos', 'NoSuchKey'], 0);
     expect(stdout).toBe('tencent-cos NoSuchKey 404 permanent\n');
     const bad = await expectCli(['--provider', 'azur', 'ServerBusy'], 2);
-    expect(bad.stderr).toBe('errlookup: unknown provider "azur" (known: aws-s3, azure-blob, tencent-cos, http)\n');
+    expect(bad.stderr).toMatch(/^errlookup: unknown provider "azur" \(did you mean azure-blob\? known: [a-z0-9-]+(?:, [a-z0-9-]+)+\)\n$/);
+    for (const p of providers()) expect(bad.stderr).toContain(p.id);
   });
 
   it('says "no match" with suggestions and exits 1', async () => {

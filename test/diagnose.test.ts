@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { tidyMessage } from '../src/input/lines.js';
+import { tidyMessage } from '../src/input/message.js';
 import { diagnose, type Finding, type InputKind } from '../src/index.js';
 
 type Input = Parameters<typeof diagnose>[0];
@@ -217,7 +217,7 @@ describe('provider detection', () => {
   it('COS through the AWS Java v1 SDK (base64 request ID) → tencent-cos', () => expectDiagnosis(fixture('edge/provider/cos-via-aws-java-v1.txt'), { provider: 'tencent-cos', code: 'NoSuchBucket', status: 404, requestId: 'NjA2MDBiZmJfNTBjODJhMDlfMjhhZjRfMzkzOTU3' }));
   it('… with the base64 request ID as evidence', async () => expect(await evidenceOf(fixture('edge/provider/cos-via-aws-java-v1.txt'))).toContain('base64 request ID'));
   it('S3 body with <HostId> → aws-s3, shared AccessDenied resolved to S3 only', () => expectDiagnosis(fixture('edge/provider/s3-hostid-accessdenied.txt'), { provider: 'aws-s3', code: 'AccessDenied' }));
-  it('… with HostId as evidence', async () => expect(await evidenceOf(fixture('edge/provider/s3-hostid-accessdenied.txt'))).toContain('HostId in the body'));
+  it('… with HostId as evidence', async () => expect(await evidenceOf(fixture('edge/provider/s3-hostid-accessdenied.txt'))).toContain('HostId in the error'));
   it('Azure RequestId/Time suffix → azure-blob, shared InternalError resolved to Azure only', () => expectDiagnosis(fixture('edge/provider/azure-suffix-internalerror.txt'), { provider: 'azure-blob', code: 'InternalError', requestId: '9e2d7c41-701e-0033-4a6b-c2f8e5000000' }));
   it('… with the suffix as evidence', async () => expect(await evidenceOf(fixture('edge/provider/azure-suffix-internalerror.txt'))).toContain('RequestId/Time message suffix'));
   it('x-cos-trace-id behind a non-COS server → tencent-cos, AccessDenied resolved to COS only', () => expectDiagnosis(fixture('edge/provider/cos-trace-id-accessdenied.txt'), { provider: 'tencent-cos', code: 'AccessDenied', status: 403 }));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../src/index.js';
-import { CONTEXT_AFTER, CONTEXT_BEFORE, HAS_ANCHOR, THOROUGH_BYTES } from '../src/input/stream.js';
+import { CONTEXT_AFTER, CONTEXT_BEFORE, HAS_ANCHOR, THOROUGH_BYTES } from '../src/input/scan.js';
 
 /** One collected sample: real error output people posted publicly, saved verbatim (see `source`). */
 interface Sample {

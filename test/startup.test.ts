@@ -1,8 +1,10 @@
 /**
  * The short cuts that keep start-up fast must give the answers the full paths give:
- *  - parseQuick reads a command line as commander does, or declines it;
+ *  - the command line's fast path, read with the table derived from commander's definition, reads a
+ *    command line as commander does, or declines it; the bundle holds the table the program has now;
  *  - a bare word or status is answered by lookup exactly as the diagnoser would answer it;
- *  - the packed catalogs the build writes hold exactly what data/ holds;
+ *  - the packed data the build writes holds exactly what data/ holds;
+ *  - hints derived from patterns drop no line a pattern would read;
  *  - the fuzzy pre-filter's distance bound never exceeds the real edit distance;
  *  - V8 takes the code caches the build wrote, and a cache it refuses changes nothing.
  */
@@ -14,12 +16,17 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bufferSource, fileSource, loadCatalogs, normalizeCode, normalizeMessage, packCatalogs, readPackedCatalogs } from '../src/catalog.js';
+import { describeCommandLine, readCommonCommandLine } from '../src/argv.js';
+import { bufferSource, bundledCatalogs, catalogOf, fileSource, openCatalogs, packCatalogs } from '../src/catalog.js';
+import { readData } from '../src/data/read.js';
 import { diagnose, lookup } from '../src/index.js';
-import { CLUE_HINT, CLUES, findEvidence } from '../src/input/provider.js';
+import { makeClueFinder } from '../src/input/clues.js';
+import { makeRunners, readLine } from '../src/input/formats.js';
 import { distanceAtLeast, editDistance, similarity } from '../src/match.js';
-import { parseQuick, type CliEnv, type MainOptions } from '../src/options.js';
+import type { CliEnv, MainOptions } from '../src/options.js';
 import { buildProgram } from '../src/program.js';
+import { normalizeCode, normalizeMessage } from '../src/text.js';
+import { bundledVocabulary, compileVocabulary, vocabularySource } from '../src/vocabulary.js';
 import { ROOT } from './helpers/spawn.js';
 
 /** What commander makes of a command line: the main command's query and options, or that it did something else. */
@@ -36,7 +43,17 @@ async function commanderReads(argv: string[]): Promise<{ query: string[]; opts: 
   return seen;
 }
 
-describe('parseQuick reads a command line as commander does, or leaves it to commander', () => {
+const quietIo: CliEnv = { argv: [], env: {}, stdin: process.stdin, stdoutIsTTY: false, write: () => {}, writeError: () => {} };
+const table = describeCommandLine(buildProgram(quietIo, { main: async () => {}, listing: () => 0, setExit: () => {} }, '0.0.0'));
+const parseQuick = (argv: string[]) => readCommonCommandLine(table, argv);
+
+describe('the command line, read with the table derived from commander, as commander reads it', () => {
+  it('is the table the CLI bundle holds: the build wrote what the program defines now', () => {
+    const bundle = readFileSync(join(ROOT, 'dist/errlookup.cjs'), 'utf8');
+    for (const o of table.options) expect(bundle, o.long).toContain(JSON.stringify(o.long));
+    expect(bundle).toContain(JSON.stringify(table.subcommands));
+  });
+
   it.each([
     [['ServerBusy']],
     [['The', 'specified', 'key', 'does', 'not', 'exist.']],
@@ -81,13 +98,28 @@ describe('parseQuick reads a command line as commander does, or leaves it to com
   });
 
   it('declines exactly the subcommands commander has', () => {
-    const program = buildProgram({ argv: [], env: {}, stdin: process.stdin, stdoutIsTTY: false, write: () => {}, writeError: () => {} }, { main: async () => {}, listing: () => 0, setExit: () => {} }, '0.0.0');
+    const program = buildProgram(quietIo, { main: async () => {}, listing: () => 0, setExit: () => {} }, '0.0.0');
     for (const name of [...program.commands.map((c) => c.name()), 'help']) expect(parseQuick([name]), name).toBeNull();
+  });
+
+  it('reads any line of the options it knows, and words, as commander does, or leaves it to commander', async () => {
+    const token = fc.oneof(
+      fc.constantFrom(...table.options.flatMap((o) => [o.long, ...(o.short ? [o.short] : [])]), '-', '--', '-x', '--bogus'),
+      fc.constantFrom('ServerBusy', 'json', 'short', 'aws-s3', 's3', 'x.log', '503', 'list', ''),
+      fc.constantFrom(...table.options.filter((o) => o.takesValue).map((o) => `${o.long}=${o.choices?.[0] ?? 'v'}`)),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(token, { maxLength: 5 }), async (argv) => {
+        const quick = parseQuick(argv);
+        if (quick) expect(quick, JSON.stringify(argv)).toEqual(await commanderReads(argv));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
 describe('a bare word or status gets the answer the diagnoser gives', () => {
-  const set = loadCatalogs();
+  const set = bundledCatalogs();
   const words = [
     ...new Set([
       ...[...set.refs()].flatMap((r) => [r.entry.code, ...(r.entry.aliases ?? [])]),
@@ -110,24 +142,62 @@ describe('a bare word or status gets the answer the diagnoser gives', () => {
   }, 60_000);
 });
 
-describe('the packed catalogs (dist/catalogs.json)', () => {
+describe('the packed data (dist/catalogs.json, dist/vocabulary.json)', () => {
+  const data = readData();
   it.each(['in memory', 'read from the file a range at a time'])('hold exactly the checked catalogs of data/, and the same keys, %s', (how) => {
     const file = readFileSync(`${ROOT}/dist/catalogs.json`);
-    const checked = loadCatalogs();
+    const catalogs = data.providers.map(catalogOf);
     // The build wrote what the writer makes of data/ now: a stale or hand-edited pack fails here.
-    expect(file.toString()).toEqual(packCatalogs(checked));
-    const packed = readPackedCatalogs(how === 'in memory' ? bufferSource(file) : fileSource(`${ROOT}/dist/catalogs.json`));
-    // Every key of every index finds the same entries in the packed text index as in the checked set's maps
-    // (the first entries read one by one, the rest from the whole entries part).
+    expect(file.toString()).toEqual(packCatalogs(catalogs));
+    const packed = openCatalogs(how === 'in memory' ? bufferSource(file) : fileSource(`${ROOT}/dist/catalogs.json`));
+    const entries = catalogs.flatMap((c) => c.entries);
+    // Every key of every index finds the same entries as a plain scan of data/ does (the first entries
+    // read one by one, the rest from the whole entries part).
+    const keysOf = {
+      code: (e: (typeof entries)[number]) => [normalizeCode(e.code)],
+      alias: (e: (typeof entries)[number]) => (e.aliases ?? []).map(normalizeCode),
+      status: (e: (typeof entries)[number]) => e.statuses.map(String),
+      message: (e: (typeof entries)[number]) => [e.message, ...(e.otherMessages ?? [])].filter((m): m is string => !!m).map(normalizeMessage),
+    };
     for (const name of ['code', 'alias', 'status', 'message'] as const) {
-      for (const [key, numbers] of checked.index(name)) {
-        expect(packed.lookup(name, key).map((r) => r.entry), `${name} ${key}`).toEqual(numbers.map((n) => checked.ref(n).entry));
-      }
+      const keys = new Set(entries.flatMap(keysOf[name]));
+      for (const key of keys) expect(packed.lookup(name, key).map((r) => r.entry), `${name} ${key}`).toEqual(entries.filter((e) => keysOf[name](e).includes(key)));
     }
-    expect(JSON.parse(JSON.stringify(packed.catalogs))).toEqual(JSON.parse(JSON.stringify(checked.catalogs)));
-    for (const name of ['code', 'alias', 'status', 'message'] as const) expect(packed.index(name), name).toEqual(checked.index(name));
+    expect(JSON.parse(JSON.stringify(packed.catalogs))).toEqual(JSON.parse(JSON.stringify(catalogs)));
     expect(packed.lookup('alias', 'nosuchkeyexception').map((r) => r.entry.code)).toEqual(['NoSuchKey']);
     expect(packed.lookup('code', 'nosuchkeyexc')).toEqual([]);
+  });
+  it('hold the vocabulary of data/, with the hints derived now', () => {
+    expect(JSON.parse(readFileSync(`${ROOT}/dist/vocabulary.json`, 'utf8'))).toEqual(JSON.parse(JSON.stringify(vocabularySource(data))));
+  });
+});
+
+describe('hints derived from patterns', () => {
+  const vocabulary = bundledVocabulary();
+  // The same vocabulary with no hint at all: every pattern tried on every line.
+  const source = vocabularySource(readData());
+  const unhinted = compileVocabulary({ ...source, formats: source.formats.map((f) => ({ ...f, hints: [] })) });
+  const clues = makeClueFinder(vocabulary);
+  const allClues = makeClueFinder({ ...vocabulary, lineClues: vocabulary.lineClues.map((c) => ({ ...c, hints: [] })) });
+  const runners = makeRunners(vocabulary);
+  const every = makeRunners(unhinted);
+  const everyRunner = { ...every, list: every.list.map((r) => ({ ...r, hints: [] })), fallbacks: every.fallbacks.map((r) => ({ ...r, hints: [] })) };
+  const fixtureLines = readdirSync(join(ROOT, 'test/fixtures'), { recursive: true, withFileTypes: true })
+    .filter((f) => f.isFile())
+    .flatMap((f) => readFileSync(join(f.parentPath, f.name), 'utf8').split('\n'));
+  const words = [...new Set([...vocabulary.lineClues.flatMap((c) => c.hints.flat()), ...vocabulary.formats.flatMap((f) => f.hints.flat())])];
+  const line = fc
+    .array(fc.oneof(fc.constantFrom(...words).chain((w) => fc.constantFrom(w, w.toUpperCase(), w[0]!.toUpperCase() + w.slice(1))), fc.constantFrom(' ', '.', ': ', '=', '"', "'", '<', '>', '(', ')', '403', 'AccessDenied', 'x'), fc.string({ maxLength: 3 })), { maxLength: 8 })
+    .map((parts) => parts.join(''));
+  const read = (rs: typeof runners, l: string) => JSON.stringify(readLine(rs, l, undefined));
+  const found = (finder: typeof clues, l: string) => finder.inText(l).map((e) => e.reason).join();
+
+  it(`drop no statement and no clue on the ${fixtureLines.length} lines of the fixtures`, () => {
+    expect(fixtureLines.filter((l) => read(runners, l) !== read(everyRunner, l))).toEqual([]);
+    expect(fixtureLines.filter((l) => found(clues, l) !== found(allClues, l))).toEqual([]);
+  });
+  it('drop none on text made of the words the patterns look for, in any case', () => {
+    fc.assert(fc.property(line, (l) => read(runners, l) === read(everyRunner, l) && found(clues, l) === found(allClues, l)), { numRuns: 3000 });
   });
 });
 
@@ -165,27 +235,8 @@ describe("the CLI bundle's own file URL (its first line)", () => {
   });
 });
 
-describe("the provider clues' word filter", () => {
-  /** What findEvidence found before the filter: every clue's pattern, tested on every line the first test lets by. */
-  const unfiltered = (line: string) => (CLUE_HINT.test(line) ? CLUES.filter((c) => c.pattern.test(line)).map((c) => c.reason) : []);
-  const found = (line: string) => findEvidence(line).map((e) => e.reason);
-  const fixtureLines = readdirSync(join(ROOT, 'test/fixtures'), { recursive: true, withFileTypes: true })
-    .filter((f) => f.isFile())
-    .flatMap((f) => readFileSync(join(f.parentPath, f.name), 'utf8').split('\n'));
-  const clueWords = CLUES.flatMap((c) => [c.pattern.source.replace(/\\(.)/g, '$1').replace(/[()?:|\\[\]^$*+{}]/g, ' '), ...c.needs]).join(' ').split(/\s+/);
-
-  it(`drops no clue on the ${fixtureLines.length} lines of the fixtures`, () => {
-    expect(fixtureLines.filter((line) => found(line).join() !== unfiltered(line).join())).toEqual([]);
-  });
-  it('drops no clue on text made of the words the clues look for, in any case', () => {
-    const word = fc.constantFrom(...clueWords).chain((w) => fc.constantFrom(w, w.toUpperCase(), w.toLowerCase(), w[0]!.toUpperCase() + w.slice(1)));
-    const line = fc.array(fc.oneof(word, fc.constantFrom(' ', '.', ':', '-', '<', '>', '_', '\\', 'server: ', 'RequestId:0f8fad5b-d9cb-469f-a165-70867728950e Time:2024-'), fc.string({ maxLength: 3 })), { maxLength: 8 }).map((parts) => parts.join(''));
-    fc.assert(fc.property(line, (l) => found(l).join() === unfiltered(l).join()), { numRuns: 3000 });
-  });
-});
-
 describe('the fuzzy search', () => {
-  const codes = [...loadCatalogs().refs()].filter((r) => !r.catalog.generic && r.entry.code.length >= 6).map((r) => r.entry.code);
+  const codes = [...bundledCatalogs().refs()].filter((r) => !r.catalog.generic && r.entry.code.length >= 6).map((r) => r.entry.code);
   it('matches a code at least as well as the code a one-edit typo came from', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...codes), fc.nat(), fc.constantFrom('a', 'e', 'x', 'z', 'Q'), fc.constantFrom('delete', 'insert', 'replace', 'swap'), async (code, at, ch, edit) => {

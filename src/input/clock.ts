@@ -1,6 +1,5 @@
 import type { ClockCheck } from '../types.js';
 
-
 /** Azure and S3 reject requests whose time is more than 15 minutes off the server's. */
 const MAX_SKEW_SECONDS = 15 * 60;
 
@@ -43,7 +42,8 @@ function validity(fields: Record<string, string>): { start: number | null; end: 
   const window = /Start \[([^\]]+)\] - Expiry \[([^\]]+)\]/.exec(detail);
   if (window) return { start: parseTime(window[1]), end: parseTime(window[2]), what: 'the signature' };
   if (fields.SasStart || fields.SasExpiry) return { start: parseTime(fields.SasStart), end: parseTime(fields.SasExpiry), what: 'the SAS (st/se)' };
-  if (fields.SignTimeStart) return { start: parseTime(fields.SignTimeStart), end: parseTime(fields.SignTimeEnd), what: 'the signature (q-sign-time)' };
+  const sign = fields.SignTime ? /^(\d{9,11});(\d{9,11})$/.exec(fields.SignTime) : null;
+  if (sign) return { start: parseTime(sign[1]), end: parseTime(sign[2]), what: 'the signature (q-sign-time)' };
   if (fields.Expires) return { start: null, end: parseTime(fields.Expires), what: 'the presigned URL' };
   return null;
 }

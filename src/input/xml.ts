@@ -19,39 +19,8 @@ export function mayNeedXmlParser(bytes: Buffer): boolean {
 /** The most of an error body errlookup reads; real error bodies are well under 4 KiB. */
 export const MAX_XML_BYTES = 64 * 1024;
 
-/** The elements of an error body that errlookup reports, in display order. */
-export const XML_FIELDS = [
-  'Code',
-  'Message',
-  'RequestId',
-  'TraceId',
-  'HostId',
-  'Resource',
-  'AuthenticationErrorDetail',
-  'RequestTime',
-  'ServerTime',
-  'MaxAllowedSkewMilliseconds',
-  'Expires',
-  'StringToSign',
-  'CanonicalRequest',
-  'Key',
-  'BucketName',
-  'Region',
-  'Endpoint',
-  'HeaderName',
-  'QueryParameterName',
-  'QueryParameterValue',
-  'Reason',
-] as const;
-
-export type XmlFields = Partial<Record<(typeof XML_FIELDS)[number], string>>;
-
-/** Other spellings of a field that S3-compatible servers send (`<RequestID>`), by the name errlookup reports. */
-const FIELD_SPELLINGS: Record<string, (typeof XML_FIELDS)[number]> = { RequestID: 'RequestId', HostID: 'HostId' };
-/** The reported name of an element, or undefined when errlookup does not report it. */
-function fieldName(element: string): (typeof XML_FIELDS)[number] | undefined {
-  return Object.hasOwn(FIELD_SPELLINGS, element) ? FIELD_SPELLINGS[element] : KNOWN_FIELDS.has(element) ? (element as (typeof XML_FIELDS)[number]) : undefined;
-}
+/** An error body's elements, by the names errlookup reports (data/fields.json, `xml`). */
+export type XmlFields = Record<string, string>;
 
 let parser: XMLParser | undefined;
 
@@ -119,16 +88,6 @@ function stripDoctype(xml: string): string {
   return end > 0 ? xml.slice(0, start) + xml.slice(end) : xml.slice(0, start);
 }
 
-function pickFields(node: Record<string, unknown>): XmlFields {
-  const fields: XmlFields = {};
-  for (const name of XML_FIELDS) {
-    const element = Object.hasOwn(node, name) ? name : Object.keys(FIELD_SPELLINGS).find((k) => FIELD_SPELLINGS[k] === name && Object.hasOwn(node, k));
-    const value = element === undefined ? undefined : node[element];
-    if (typeof value === 'string' && value.length > 0) fields[name] = decodeEntities(value);
-  }
-  return fields;
-}
-
 /** Finds the `<Error>` element of a parsed document, wherever a wrapper put it. */
 function findErrorNode(doc: unknown, depth = 0): Record<string, unknown> | null {
   if (depth > 4 || typeof doc !== 'object' || doc === null) return null;
@@ -141,52 +100,62 @@ function findErrorNode(doc: unknown, depth = 0): Record<string, unknown> | null 
   return null;
 }
 
-const ELEMENT = new RegExp(`<(${[...XML_FIELDS, ...Object.keys(FIELD_SPELLINGS)].join('|')})>(?:<!\\[CDATA\\[)?([\\s\\S]*?)(?:\\]\\]>)?</\\1>`, 'g');
-
-/** Reads the known elements with a tolerant scan: for truncated or malformed bodies. */
-function salvageFields(xml: string): XmlFields {
-  const fields: XmlFields = {};
-  for (const m of xml.matchAll(ELEMENT)) {
-    const name = fieldName(m[1]!)!;
-    if (fields[name] === undefined && m[2]!.trim()) fields[name] = decodeEntities(m[2]!.trim());
-  }
-  return fields;
-}
-
 /** An optional declaration, then <Error> holding only leaf elements of plain text (no entities, CDATA, attributes or nesting). */
 const FLAT_BODY = /^\s*(?:<\?xml[^<>]*\?>)?\s*<Error>\s*(?:<([A-Za-z]+)>[^<>&]*<\/\1>\s*)+<\/Error>\s*$/;
 const FLAT_FIELD = /<([A-Za-z]+)>([^<>&]*)<\/\1>/g;
-const KNOWN_FIELDS = new Set<string>(XML_FIELDS);
 
-function pickFlat(xml: string): XmlFields | null {
-  const fields: XmlFields = {};
-  for (const m of xml.matchAll(FLAT_FIELD)) {
-    const name = fieldName(m[1]!);
-    const value = m[2]!.trim();
-    if (name && value && fields[name] === undefined) fields[name] = value;
-  }
-  return fields.Code ? fields : null;
-}
+/** What reads an error body: its fields, or null when it holds no code. */
+export type XmlReader = (text: string) => XmlFields | null;
 
 /**
- * The fields of an S3-style `<Error>` body (Azure, COS and S3 all use the shape). Parses strictly
- * with fast-xml-parser when the body is whole, and falls back to a tolerant scan when it is not.
- * Returns null when the text holds no error code.
+ * A reader of S3-style `<Error>` bodies (Azure, COS, S3 and the S3-compatible stores all use the
+ * shape) that keeps the elements the vocabulary names (`spellings`: element → field), by the names
+ * errlookup reports, in the body's order. Parses
+ * strictly with fast-xml-parser when the body is whole, and falls back to a tolerant scan when it
+ * is not. Returns null when the text holds no error code.
  */
-export function parseErrorXml(text: string): XmlFields | null {
-  const xml = stripDoctype(unwrapXml(text.slice(0, MAX_XML_BYTES)));
-  // The usual body is flat: leaf elements with plain text in one <Error>. For it a scan gives
-  // exactly what the parser would, at a fraction of the cost in a log with thousands of bodies.
-  if (FLAT_BODY.test(xml)) return pickFlat(xml);
-  let fields: XmlFields = {};
-  if (parser && /<\/Error\s*>/.test(xml)) {
-    try {
-      const node = findErrorNode(parser.parse(xml));
-      if (node) fields = pickFields(node);
-    } catch {
-      // Malformed or too deep: the salvage scan below still reads what it can.
+export function makeXmlReader(spellings: ReadonlyMap<string, string>): XmlReader {
+  const element = new RegExp(`<(${[...spellings.keys()].join('|')})>(?:<!\\[CDATA\\[)?([\\s\\S]*?)(?:\\]\\]>)?</\\1>`, 'g');
+  const salvage = (xml: string): XmlFields => {
+    const fields: XmlFields = {};
+    for (const m of xml.matchAll(element)) {
+      const name = spellings.get(m[1]!)!;
+      if (fields[name] === undefined && m[2]!.trim()) fields[name] = decodeEntities(m[2]!.trim());
     }
-  }
-  if (!fields.Code) fields = { ...salvageFields(xml), ...fields };
-  return fields.Code ? fields : null;
+    return fields;
+  };
+  const pickFlat = (xml: string): XmlFields | null => {
+    const fields: XmlFields = {};
+    for (const m of xml.matchAll(FLAT_FIELD)) {
+      const name = spellings.get(m[1]!);
+      const value = m[2]!.trim();
+      if (name && value && fields[name] === undefined) fields[name] = value;
+    }
+    return fields.Code ? fields : null;
+  };
+  const pickParsed = (node: Record<string, unknown>): XmlFields => {
+    const fields: XmlFields = {};
+    for (const [element, name] of spellings) {
+      const value = Object.hasOwn(node, element) ? node[element] : undefined;
+      if (typeof value === 'string' && value.length > 0 && fields[name] === undefined) fields[name] = decodeEntities(value);
+    }
+    return fields;
+  };
+  return (text) => {
+    const xml = stripDoctype(unwrapXml(text.slice(0, MAX_XML_BYTES)));
+    // The usual body is flat: leaf elements with plain text in one <Error>. For it a scan gives
+    // exactly what the parser would, at a fraction of the cost in a log with thousands of bodies.
+    if (FLAT_BODY.test(xml)) return pickFlat(xml);
+    let fields: XmlFields = {};
+    if (parser && /<\/Error\s*>/.test(xml)) {
+      try {
+        const node = findErrorNode(parser.parse(xml));
+        if (node) fields = pickParsed(node);
+      } catch {
+        // Malformed or too deep: the salvage scan below still reads what it can.
+      }
+    }
+    if (!fields.Code) fields = { ...salvage(xml), ...fields };
+    return fields.Code ? fields : null;
+  };
 }

@@ -225,8 +225,10 @@ export class RegionScanner {
         this.#owedThrough = state.line + CONTEXT_AFTER;
         to = Math.max(to, linesForward(text, start, CONTEXT_AFTER + 1, limit));
       }
-      if (lineText.trim().length > 0) {
-        const decoded = utf8(lineText);
+      // A line that starts a body is read without it: the body is a region of its own, read once.
+      const own = xml ? lineText.slice(0, xmlAt) + (xml.stop < stopAt ? ` ${text.slice(xml.stop, Math.min(stopAt, xml.stop + 2 * LINE_WINDOW))}` : '') : lineText;
+      if (own.trim().length > 0) {
+        const decoded = utf8(own);
         this.#onRegion({ text: decoded, line: state.line, isXml: false, before, thorough: !widen });
         before = decoded.length <= 2048 ? decoded : undefined;
       }

@@ -1,0 +1,162 @@
+/**
+ * The shapes of the files in data/ (data/README.md describes every field): a provider file
+ * (data/providers/<id>.json), a format recipe (data/formats/<id>.json) and the field vocabulary
+ * (data/fields.json). src/data/check.ts checks files against these shapes; the build packs them.
+ */
+import type { BodilessNote, CatalogEntry, InputKind, SdkException } from '../types.js';
+
+/** How much a kind of clue counts when the provider is decided (src/identify.ts). */
+export type ClueWeight = 'host' | 'header' | 'server' | 'body' | 'requestId' | 'name';
+
+/** A pattern found anywhere in a line that says who answered. */
+export interface TextClue {
+  pattern: string;
+  /** Regular-expression flags: only `i`. */
+  flags?: string;
+  reason: string;
+  /** For `texts`: the weight of the clue (hosts are `host`). */
+  weight?: ClueWeight;
+  /** The clue says the request went through this protocol (`s3-api`): providers that do not speak it are ruled out. */
+  speaks?: string;
+}
+
+/** Words (SDK packages, exception classes, tool names) that name a provider or a protocol. */
+export interface NameClue {
+  words: string[];
+  reason: string;
+  speaks?: string;
+}
+
+/** An element of the error body (or a field an SDK printed from it) that only this provider sends. */
+export interface BodyFieldClue {
+  field: string;
+  /** A value of this shape is anybody's (an OpenTelemetry trace ID is no COS TraceId). */
+  unlessValue?: string;
+}
+
+/** A request-ID shape this provider issues. */
+export interface RequestIdShape {
+  shape: string;
+  flags?: string;
+  reason: string;
+  /** The ID is base64, and decoded it has this shape. */
+  base64?: string;
+  weight?: ClueWeight;
+}
+
+export interface Recognise {
+  hosts?: TextClue[];
+  /** Response headers this provider sends (lower case): the field each fills, or "" for a clue only. */
+  headers?: Record<string, string>;
+  /** Request headers only this provider's clients send, and the field each fills: not clues. */
+  requestHeaders?: Record<string, string>;
+  /** Any other header with one of these prefixes, named anywhere: a weak clue (`name` weight). */
+  headerPrefixes?: string[];
+  /** Values of the `Server` response header. */
+  server?: string[];
+  bodyFields?: BodyFieldClue[];
+  texts?: TextClue[];
+  requestIds?: RequestIdShape[];
+  names?: NameClue[];
+  /** An error that only a tool of this protocol names, just after this provider's host or header, is this provider's. */
+  claimsNearby?: string[];
+}
+
+export interface ProviderData {
+  id: string;
+  name: string;
+  /** Short names users type for --provider (`s3`, `azure`). */
+  aliases?: string[];
+  /** The generic HTTP catalog: it answers a status only when no provider entry has it. */
+  generic?: boolean;
+  checkedAgainst: string;
+  docs: string;
+  /** Protocols this provider speaks (`s3-api`, `azure-rest`). */
+  speaks?: string[];
+  recognise?: Recognise;
+  /** Codes SDKs make up for a response with no body, and the status each stands for (0: none). */
+  madeUpCodes?: Record<string, number>;
+  sdkExceptions?: Record<string, SdkException>;
+  bodiless?: Record<string, BodilessNote>;
+  entries: CatalogEntry[];
+}
+
+export type Role = 'marks' | 'opens' | 'continues' | 'repeats';
+export type CodeTrust = 'sent' | 'named' | 'loose';
+export type ReaderName = 'headers' | 'kv' | 'pairs' | 'labels' | 'query' | 'last-sentences';
+
+/** What a format's printout says of who answered. */
+export interface FormatNames {
+  provider?: string;
+  speaks?: string;
+  reason: string;
+  /** Only when these fields (read by the format) match these patterns. */
+  when?: Record<string, string>;
+}
+
+export interface FormatSample {
+  line: string;
+  before?: string;
+  /** What the line reads as, once admitted: null when it reads as nothing. `role` and `success` may be given too. */
+  reads: Record<string, string | number | boolean | null> | null;
+}
+
+export interface FormatData {
+  id: string;
+  printout: string;
+  source: string;
+  kind: InputKind;
+  role: Role;
+  trust: CodeTrust;
+  /** The code is loose when the statement lacks this (cos-go-sdk-v5's code without its status). */
+  looseWithout?: 'status';
+  /** The code (or, for last-sentences, the message) is a list of candidates: the first the catalogs know counts. */
+  candidates?: boolean;
+  /** A line this format reads, with nothing else, is a query typed by hand rather than a report. */
+  alone?: boolean;
+  /** A loose code the catalogs do not know leaves the line nothing to say (`drop-line`), or makes its message a lead (`lead`). */
+  unknownCode?: 'drop-line' | 'lead';
+  reader?: ReaderName;
+  /** Alternatives: the first that matches is read. Named groups: code, status, message, requestId, or a field. */
+  patterns?: string[];
+  /** Patterns each searched on its own: each adds the groups not yet read. */
+  find?: string[];
+  /** The line is read only if this matches. */
+  when?: string;
+  /** The line is not read if this matches. */
+  unless?: string;
+  /** The line is not read when one of these formats read it. */
+  yieldsTo?: string[];
+  /** Read only when no other format found a code on the line, or when the line read as nothing. */
+  fallback?: 'no-code' | 'nothing-read';
+  /** When the line before matches `pattern`, the statement has this role. */
+  after?: { pattern: string; role: Role };
+  /** A 2xx or 304 this format reads is a response that succeeded: it ends the report before it. */
+  endsResponse?: boolean;
+  /**
+   * How the message is judged: `reason`, the line stands only if it is the status's reason phrase;
+   * `sentence`, it is kept only if it reads as one (a capital, ten characters, no markup);
+   * `capitalised`, only if it starts with a capital and is longer than ten characters.
+   */
+  message?: 'reason' | 'sentence' | 'capitalised';
+  /** The message is the line before, without `strip`, if it has `shape`. */
+  messageBefore?: { strip: string; shape: string };
+  names?: FormatNames;
+  /** `\"` in the line is read as `"` (a body escaped inside a log string). */
+  unescape?: boolean;
+  samples: FormatSample[];
+}
+
+/** A reader's spellings of one field. */
+export type FieldSpellings = Partial<Record<'xml' | 'kv' | 'pairs' | 'labels' | 'headers' | 'requestHeaders' | 'query', string[]>>;
+
+export interface FieldsData {
+  fields: Record<string, FieldSpellings>;
+}
+
+/** Everything data/ holds, checked. */
+export interface Data {
+  providers: ProviderData[];
+  formats: FormatData[];
+  fields: FieldsData;
+}

@@ -1,0 +1,101 @@
+/**
+ * Explanation: a decided error becomes a finding with the catalog entries it matched, found once:
+ * by its code, by its message, or, for a response with no code, by what such a status usually means
+ * at the provider. The time check runs here, on the entries it matched.
+ */
+import type { CatalogEntryRef, CatalogSet } from './catalog.js';
+import type { Decision } from './identify.js';
+import { checkClock } from './input/clock.js';
+import { findByMessage, findByName, findByStatus, toMatch } from './match.js';
+import type { ErrorFacts, Finding, MatchKind } from './types.js';
+
+interface Matched {
+  ref: CatalogEntryRef;
+  match: MatchKind;
+  score: number;
+}
+
+const each = (refs: readonly CatalogEntryRef[], match: MatchKind, score = 1): Matched[] => refs.map((ref) => ({ ref, match, score }));
+
+/** The entries an error matches, best first, and the notes that say what the matching found. */
+function matchEntries(set: CatalogSet, facts: ErrorFacts, provider: string | null, only: string | undefined, notes: string[]): Matched[] {
+  const code = facts.synthetic ? null : facts.code;
+  const { status, message } = facts;
+  let matched: Matched[] = [];
+  if (code) {
+    const byName = (provider ? findByName(set, code, provider) : null) ?? findByName(set, code, only);
+    if (byName) matched = each(byName.refs, byName.kind);
+    else notes.push(`"${code}" is not in errlookup's catalogs${status ? `; showing what HTTP ${status} means instead` : ''}`);
+  }
+  if (message) {
+    const byMessage = findByMessage(set, message, provider ?? only) ?? findByMessage(set, message, only);
+    if (matched.length === 0) {
+      if (byMessage) matched = each(byMessage.refs, 'message', byMessage.score);
+    } else {
+      // A message that is itself a more specific entry of the same provider (COS sends AccessDenied
+      // with "Request has expired") leads: it says more than the code does.
+      const first = matched[0]!.ref.catalog.provider;
+      const specific = findByName(set, message, first)?.refs ?? (byMessage?.score === 1 ? byMessage.refs : []);
+      const extra = specific.filter((r) => r.catalog.provider === first && !matched.some((m) => m.ref.entry.code === r.entry.code));
+      matched = [...each(extra, 'message'), ...matched];
+    }
+  }
+  if (!code && status) {
+    // A status with no code: a HEAD, or an SDK that made a code up. Say what it usually means where it came from.
+    const catalogs = provider ? [set.catalog(provider)].filter((c) => c !== undefined) : set.catalogs.filter((c) => !c.generic);
+    const likely: Matched[] = [];
+    for (const catalog of catalogs) {
+      const note = Object.hasOwn(catalog.bodiless, String(status)) ? catalog.bodiless[String(status)] : undefined;
+      if (!note) continue;
+      notes.push(`${catalog.name}: ${note.note}`);
+      for (const c of note.codes) likely.push(...each(findByName(set, c, catalog.provider)?.refs ?? [], 'status'));
+    }
+    if (matched.length === 0) matched = likely;
+  }
+  if (matched.length === 0 && status) {
+    matched = each(findByStatus(set, status, provider ?? only), 'status');
+    if (matched.length === 0 && provider) matched = each(findByStatus(set, status), 'status');
+  }
+  return matched;
+}
+
+/** The finding for one error, reported under its decided provider (or the one --provider names). */
+export function explain(set: CatalogSet, facts: ErrorFacts, decision: Decision, count: number, line: number | null, only: string | undefined): Finding {
+  const notes: string[] = [];
+  let provider = only ?? decision.provider;
+  let evidence = only ? ['--provider option'] : decision.reasons;
+  const matched = matchEntries(set, facts, provider, only, notes);
+  let matches = matched.map((m) => toMatch(m.ref, m.match, m.score));
+  const clock = checkClock(
+    matched.some((m) => m.ref.entry.clock === true),
+    facts.message,
+    facts.fields,
+  );
+  if (clock?.verdict === 'likely') matches = matches.map((m) => (m.retry === 'permanent' ? { ...m, retry: 'clock-skew' as const, retryable: false } : m));
+  if (provider === null && facts.code && !facts.synthetic) {
+    // An error with no clue at all, whose code only one provider has: that provider sent it.
+    const named = new Set(matches.filter((m) => m.provider !== set.generic?.provider).map((m) => m.provider));
+    if (named.size === 1) {
+      provider = [...named][0]!;
+      evidence = [`only ${matches[0]!.providerName} has this code`];
+    }
+  }
+  return {
+    input: {
+      kind: facts.kind,
+      code: facts.synthetic ? null : facts.code,
+      status: facts.status,
+      message: facts.message,
+      requestId: facts.requestId,
+      provider,
+      evidence,
+      fields: facts.fields,
+    },
+    count,
+    line,
+    matches,
+    suggestions: [],
+    notes,
+    clock,
+  };
+}

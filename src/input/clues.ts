@@ -1,0 +1,65 @@
+/**
+ * Provider clues: what in the text says who answered. Every clue comes from a provider's data file
+ * (`recognise`); this module only finds them: in a line's text, in a request ID's shape, and in the
+ * fields an error carries.
+ */
+import type { Evidence } from '../types.js';
+import type { Vocabulary } from '../vocabulary.js';
+import { HintTable } from '../hints.js';
+import { NOTHING } from './message.js';
+
+export interface ClueFinder {
+  /** The clues in one line (or body) of input. */
+  inText(text: string): Evidence[];
+  /** What a request ID's shape says: a GUID is Azure's, base64 of `<hex>_<hex>_…` COS's. */
+  ofRequestId(requestId: string): Evidence | null;
+  /** What the fields an error carries say: an AuthenticationErrorDetail is Azure's, a TraceId COS's. */
+  ofFields(fields: Record<string, string>): Evidence[];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+export function makeClueFinder(vocabulary: Vocabulary): ClueFinder {
+  const clues = vocabulary.lineClues;
+  const table = new HintTable();
+  const needs = clues.map((c) => table.add(c.hints, true));
+  // One cheap first test, from every clue's hints: most lines hold none, and then nothing more is looked for.
+  const always = clues.some((c) => c.hints.length === 0);
+  const filter = always ? null : new RegExp([...new Set(clues.flatMap((c) => c.hints.flat()))].map(escapeRegExp).join('|'), 'i');
+  return {
+    inText(text) {
+      const found: Evidence[] = [];
+      if (filter && !filter.test(text)) return found;
+      table.start(text);
+      for (const [i, clue] of clues.entries()) {
+        if (!table.holds(needs[i]!)) continue;
+        if (!clue.unless) {
+          if (clue.pattern.test(text)) found.push(clue.evidence);
+          continue;
+        }
+        const m = clue.pattern.exec(text);
+        if (m && !clue.unless.test(m.slice(1).find((g) => g !== undefined) ?? '')) found.push(clue.evidence);
+      }
+      return found;
+    },
+    ofRequestId(requestId) {
+      const id = requestId.trim();
+      for (const r of vocabulary.requestIds) {
+        if (!r.shape.test(id)) continue;
+        if (r.base64 && !r.base64.test(Buffer.from(id, 'base64').toString('latin1'))) continue;
+        return r.evidence;
+      }
+      return null;
+    },
+    ofFields(fields) {
+      const found: Evidence[] = [];
+      for (const b of vocabulary.bodyFields) {
+        const value = Object.hasOwn(fields, b.field) ? fields[b.field] : undefined;
+        if (value !== undefined && !NOTHING.test(value.trim()) && !b.unless?.test(value.trim())) found.push(b.evidence);
+      }
+      return found;
+    },
+  };
+}
