@@ -104,6 +104,8 @@ const cjs = {
   // import() becomes require(): a real import() of a vendor file would start Node's ES module loader, about 10 ms.
   supported: { 'dynamic-import': false },
 };
+// Only the CommonJS bundles find their files by __dirname (src/catalog.ts, besideBundle): an ES module may see a global one.
+const cjsDefine = { ...define, ERRLOOKUP_CJS: 'true' };
 /**
  * The report readers (src/diagnose.ts and src/input/) are a bundle of their own, dist/diagnose.cjs,
  * required only when there is a report to read: a lookup compiles none of their code. They take
@@ -128,7 +130,7 @@ await build({
   entryPoints: { diagnose: 'src/diagnose.ts' },
   outdir: 'dist.building',
   outExtension: { '.js': '.cjs' },
-  define,
+  define: cjsDefine,
   plugins: [vendorExternal, sharedExternal, packedData],
 });
 // The command line's fast path (src/argv.ts): the main command's options, read off commander's own
@@ -159,7 +161,7 @@ await build({
   outdir: 'dist.building',
   outExtension: { '.js': '.cjs' },
   // A CommonJS bundle has no import.meta: `new URL('../data/', import.meta.url)` gets the file's URL from __filename.
-  define: { ...define, 'import.meta.url': '__errlookupUrl', ERRLOOKUP_COMMAND_LINE: JSON.stringify(commandLine) },
+  define: { ...cjsDefine, 'import.meta.url': '__errlookupUrl', ERRLOOKUP_COMMAND_LINE: JSON.stringify(commandLine) },
   // A plain POSIX path is its own file URL: pathToFileURL costs about 0.25 ms of every start-up, so it is kept for other paths.
   banner: { js: "var __errlookupUrl = /^\\/[\\w\\/.@+-]*$/.test(__filename) ? 'file://' + __filename : require('node:url').pathToFileURL(__filename).href;" },
   plugins: [vendorExternal, diagnoseExternal, packedData],

@@ -8,19 +8,23 @@ import type { CatalogSet } from './catalog.js';
 import { isPlaceholder, tidyMessage } from './input/message.js';
 import type { Statement } from './input/statement.js';
 import { findByMessage, findByName } from './match.js';
-import { normalizeCode, normalizeMessage, withoutClassSuffix } from './text.js';
+import { normalizeCode, sameInitialCase, normalizeMessage, withoutClassSuffix } from './text.js';
 import type { Vocabulary } from './vocabulary.js';
 
 /** What admission and the provider decision ask of the catalogs: names and messages, never an entry's text. */
 export interface Lexicon {
-  /** The catalogs' spelling of a code, or null when none has it (SDK spellings and class names included). */
+  /**
+   * The catalogs' spelling of a code a loose form named (a CamelCase word, a `code: '…'` pair), or null
+   * when no catalog has it. A loose word must also start in the case the code does: a class name in
+   * UpperCamel case ("BadRequestException", "InvalidParameter") is none of GCS's lowerCamel reasons.
+   */
   canonical(code: string): string | null;
-  /** Whether a word is a code of some catalog, as it stands (no alias, no class suffix dropped). */
+  /** Whether a word is a code of some catalog as it stands (no alias, no class suffix dropped), starting in its case. */
   isCode(word: string): boolean;
   /** Whether some catalog sends this code with this status. */
   sentWith(code: string, status: number): boolean;
-  /** Whether the text is the standard reason phrase of this status (the generic HTTP catalog's). */
-  isReason(text: string, status: number): boolean;
+  /** Whether a text is a standard reason phrase (of this status; of any, for null). */
+  isReason(text: string, status: number | null): boolean;
   /** How the text matches a provider's message: `exact`, by its beginning (`prefix`), or not at all (null). */
   message(text: string): 'exact' | 'prefix' | null;
   /** Whether the text is a provider's message, word for word (case, spaces and a final full stop aside). */
@@ -33,18 +37,19 @@ export function makeLexicon(set: CatalogSet, vocabulary: Vocabulary): Lexicon {
   const generic = set.generic?.provider;
   return {
     canonical(code) {
-      const refs = findByName(set, code)?.refs;
+      const word = code.trim();
+      const refs = findByName(set, word)?.refs.filter((r) => sameInitialCase(r.entry.code, word) || (r.entry.aliases ?? []).some((a) => sameInitialCase(a, word)));
       // Providers may spell one code differently (Azure's InvalidUri, S3's InvalidURI): the input's own spelling wins.
-      return (refs?.find((r) => r.entry.code === code.trim()) ?? refs?.[0])?.entry.code ?? null;
+      return (refs?.find((r) => r.entry.code === word) ?? refs?.[0])?.entry.code ?? null;
     },
-    isCode: (word) => set.lookup('code', normalizeCode(word)).length > 0,
+    isCode: (word) => set.lookup('code', normalizeCode(word)).some((r) => sameInitialCase(r.entry.code, word)),
     sentWith: (code, status) => findByName(set, code)?.refs.some((r) => r.entry.statuses.includes(status)) ?? false,
-    isReason: (text, status) => !!generic && (findByName(set, text, generic)?.refs.some((r) => r.entry.statuses.includes(status)) ?? false),
+    isReason: (text, status) => !!generic && (findByName(set, text, generic)?.refs.some((r) => status === null || r.entry.statuses.includes(status)) ?? false),
     message(text) {
       const hit = findByMessage(set, text);
       return hit === null ? null : hit.score === 1 ? 'exact' : 'prefix';
     },
-    isMessage: (text) => set.lookup('message', normalizeMessage(text)).length > 0,
+    isMessage: (text) => set.lookup('message', normalizeMessage(text)).length > 0 || set.byPattern(text.trim()).length > 0,
     madeUp(code) {
       const key = withoutClassSuffix(normalizeCode(code));
       if (/^\d{3}$/.test(key)) return Number(key);
@@ -78,8 +83,12 @@ export function admit(lexicon: Lexicon, statement: Statement): Statement | null 
     st = { ...st };
     delete st.requestId;
   }
+  // A code an SDK made up for a response with no body stands for its status ("NotFound", "(403)"; "Unknown": none).
+  const madeUp = st.code && st.trust !== 'sent' ? lexicon.madeUp(st.code) : null;
+  if (madeUp !== null) st = { ...withoutCode(st), madeUp };
   // A standard reason phrase ("Forbidden", "Not Found") is no provider message: it is kept as the Reason field.
-  if (st.message && st.status && lexicon.isReason(st.message, st.status)) {
+  const status = st.status ?? st.madeUp;
+  if (st.message && status !== undefined && lexicon.isReason(st.message, status || null)) {
     const { message, reasonOnly: _reason, ...rest } = st;
     st = { ...rest, fields: { ...st.fields, Reason: message } };
   }
@@ -95,10 +104,8 @@ export function admit(lexicon: Lexicon, statement: Statement): Statement | null 
     const known = st.candidates.find((c) => lexicon.isCode(c));
     return known ? { ...withoutCode(st), code: lexicon.canonical(known)! } : null;
   }
+  if (st.madeUp !== undefined) return st;
   if (!st.code) return saysAnything(st) ? st : null;
-  // A code an SDK made up for a response with no body stands for its status ("NotFound", "(403)").
-  const madeUp = st.trust === 'sent' ? null : lexicon.madeUp(st.code);
-  if (madeUp !== null) return { ...withoutCode(st), madeUp };
   if (st.trust !== 'loose') return st;
   // "404 NoSuchKey": a status and a code that say nothing apart count only where the code is sent with that status.
   if (st.unknownCode === 'drop-line' && st.status !== undefined && !lexicon.sentWith(st.code, st.status)) return null;
@@ -110,7 +117,8 @@ export function admit(lexicon: Lexicon, statement: Statement): Statement | null 
     // An exception line whose class name is no code still carries the message, as a lead only. (One
     // CamelCase word is no message: "…exist.ErrorCode: ResourceNotFound" is a code's label and the code.)
     if (!rest.message || /^[A-Z][a-z]+[A-Z]\w*$/.test(rest.message)) return null;
-    return { ...rest, role: 'repeats', via: /(?:Exception|Error)$/.test(st.code) ? 'exception' : 'lead' };
+    // Node's "UnhandledPromiseRejectionWarning: Error: No such object: …" wraps an error the same way (test/fixtures/gcs/sdk-js).
+    return { ...rest, role: 'repeats', via: /(?:Exception|Error|RejectionWarning)$/.test(st.code) ? 'exception' : 'lead' };
   }
   return saysAnything(rest) ? rest : null;
 }

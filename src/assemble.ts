@@ -25,8 +25,6 @@ export interface Occurrence {
   success: boolean;
   /** Its XML body was cut short: a whole copy of it may follow. */
   partialXml: boolean;
-  /** Every statement came from a format that, alone, makes a line a query (a bare code, an exception lead). */
-  queryOnly: boolean;
   /** How its message may stand with no code or status (see Statement.via). */
   via: Set<NonNullable<Statement['via']>>;
   firstLine: number;
@@ -42,7 +40,6 @@ export function newOccurrence(line: number): Occurrence {
     opened: false,
     success: false,
     partialXml: false,
-    queryOnly: true,
     via: new Set(),
     firstLine: line,
     lastLine: line,
@@ -88,7 +85,6 @@ export function addStatement(o: Occurrence, st: Statement, line: number, clues: 
   if (st.role === 'opens') o.opened = true;
   if (st.success) o.success = true;
   if (st.format === 'xml') o.partialXml = st.partial === true;
-  if (!st.alone) o.queryOnly = false;
   if (st.via) o.via.add(st.via);
   o.lastLine = line;
   o.kinds.add(st.kind);

@@ -29,6 +29,8 @@ interface LazyEntries {
   index(index: IndexName): Map<string, number[]>;
   /** Entry number n; the reader keeps what it has read. */
   read(n: number): CatalogEntry;
+  /** The message patterns (regular-expression sources) and their entries' numbers. */
+  patterns: readonly [string, number][];
 }
 
 /** An entry's literal messages, normalised (`normalizeMessage`) and without repeats: the keys of the `message` index. */
@@ -62,6 +64,7 @@ export class CatalogSet {
   #indexes = new Map<IndexName, Map<string, number[]>>();
   #searches = new Map<IndexName, number>();
   #byMessage?: Map<string, CatalogEntryRef[]>;
+  #patterns?: (readonly [RegExp, number])[];
 
   /** `lazy` reads the entries and answers the indexes of the packed file. */
   constructor(catalogs: readonly Catalog[], lazy: LazyEntries) {
@@ -105,6 +108,14 @@ export class CatalogSet {
     let map = this.#indexes.get(index);
     if (!map) this.#indexes.set(index, (map = this.#lazy.index(index)));
     return map;
+  }
+
+  /** The entries with a message pattern this text matches. */
+  byPattern(text: string): CatalogEntryRef[] {
+    this.#patterns ??= this.#lazy.patterns.map(([source, n]) => [new RegExp(source), n] as const);
+    const refs: CatalogEntryRef[] = [];
+    for (const [pattern, n] of this.#patterns) if (pattern.test(text)) refs.push(this.ref(n));
+    return refs;
   }
 
   /** Every message key with its entries: for matching a message by its beginning. */
@@ -178,6 +189,8 @@ export function catalogOf(p: ProviderData): Catalog {
 const PARTS = ['spans', ...INDEX_NAMES, 'entries'] as const;
 interface PackHead {
   catalogs: (Omit<Catalog, 'entries'> & { count: number })[];
+  /** Every entry's message patterns, with the entry's number: few, and read whole. */
+  patterns: [string, number][];
   parts: Record<(typeof PARTS)[number], number>;
 }
 
@@ -199,6 +212,7 @@ export function packCatalogs(catalogs: readonly Catalog[]): string {
   };
   const head: PackHead = {
     catalogs: catalogs.map(({ entries: list, ...fields }) => ({ ...fields, count: list.length })),
+    patterns: all.flatMap((e, n) => (e.messagePatterns ?? []).map((p): [string, number] => [p, n])),
     parts: Object.fromEntries(PARTS.map((part) => [part, Buffer.byteLength(text[part])])) as PackHead['parts'],
   };
   return `${JSON.stringify(head)}\n${PARTS.map((part) => text[part]).join('')}`;
@@ -307,6 +321,7 @@ export function openCatalogs(source: PackSource): CatalogSet {
   });
   return new CatalogSet(catalogs, {
     counts: head.catalogs.map((c) => c.count),
+    patterns: head.patterns,
     find,
     index: (name) => new Map(json<[string, number[]][]>(name)),
     read,
@@ -314,10 +329,12 @@ export function openCatalogs(source: PackSource): CatalogSet {
 }
 
 declare const ERRLOOKUP_CHECKED_CATALOGS: string | undefined;
+/** Set in the CommonJS bundles (scripts/build.mjs), whose files are found by __dirname. */
+declare const ERRLOOKUP_CJS: boolean | undefined;
 
 /** A file the build wrote beside the bundle. In the CommonJS bundle, a plain path: a file URL would run Node's URL code at every start-up. */
 export function besideBundle(name: string): string | URL {
-  return typeof __dirname === 'string' ? `${__dirname}/${name}` : new URL(name, import.meta.url);
+  return typeof ERRLOOKUP_CJS === 'boolean' ? `${__dirname}/${name}` : new URL(name, import.meta.url);
 }
 
 /**

@@ -9,11 +9,11 @@ import type { CatalogSet } from './catalog.js';
 import { explain } from './explain.js';
 import { decideProvider, weigh, withNearbyClaim, type CodeOwners, type Decision } from './identify.js';
 import { makeClueFinder, type ClueFinder } from './input/clues.js';
-import { makeRunners, readLine } from './input/formats.js';
+import { makeRunners, readBody, readLine } from './input/formats.js';
 import { RegionScanner, type Region } from './input/scan.js';
 import type { Statement } from './input/statement.js';
 import { isXmlParserLoaded, loadXmlParser, makeXmlReader, mayNeedXmlParser, XML_CLOSE, type XmlReader } from './input/xml.js';
-import { findByMessage, findByName, lookupReport } from './match.js';
+import { findByMessage, findByName, isBareQuery, lookupReport } from './match.js';
 import { normalizeCode, normalizeMessage } from './text.js';
 import type { ErrorFacts, Evidence, Finding, Report } from './types.js';
 import { bundledVocabulary, WEIGHT, type Vocabulary } from './vocabulary.js';
@@ -38,7 +38,6 @@ interface Aggregate {
   decision: Decision;
   count: number;
   line: number;
-  queryOnly: boolean;
 }
 
 /** What an error with no clue of its own is keyed by before the decision: its code, status and message. */
@@ -64,13 +63,15 @@ function readersFor(set: CatalogSet): Readers {
   if (!readers) {
     const vocabulary = bundledVocabulary();
     const owners: CodeOwners = {
+      nameOf: (provider) => set.catalog(provider)?.name ?? provider,
       providersOf: (code) => [...new Set((findByName(set, code)?.refs ?? []).filter((r) => !r.catalog.generic).map((r) => r.catalog.provider))],
       wordingOf(code, message) {
         const byMessage = findByMessage(set, message);
         if (byMessage?.score !== 1) return null;
+        const senders = new Set(byMessage.refs.filter((r) => !r.catalog.generic).map((r) => r.catalog.provider));
         const key = normalizeCode(code);
-        const hits = byMessage.refs.filter((r) => !r.catalog.generic && normalizeCode(r.entry.code) === key);
-        return new Set(hits.map((r) => r.catalog.provider)).size === 1 ? { provider: hits[0]!.catalog.provider, name: hits[0]!.catalog.name } : null;
+        const hit = byMessage.refs.find((r) => !r.catalog.generic && normalizeCode(r.entry.code) === key);
+        return hit && senders.size === 1 ? { provider: hit.catalog.provider, name: hit.catalog.name } : null;
       },
     };
     readers = {
@@ -133,11 +134,12 @@ export class Diagnoser {
     this.#aggregate(this.#held);
     this.#held = null;
     const findings: Finding[] = this.#foldStatusless(this.#byDecidedProvider()).map((a) => explain(this.#set, a.facts, a.decision, a.count, a.line, this.#options.provider));
-    if (this.#bytes <= QUERY_FALLBACK_BYTES && [...this.#aggregates.values()].every((a) => a.queryOnly)) {
+    if (this.#bytes <= QUERY_FALLBACK_BYTES) {
       const text = Buffer.from(this.#head, 'latin1').toString('utf8').trim();
-      // One line with no error report in it (a code, a status, a message) is a query typed or piped by
-      // hand; if the lookup finds nothing, what the line's loose forms named still stands.
-      if (text.length > 0 && text.length <= MAX_QUERY_CHARS && !text.includes('\n')) {
+      // One word or status is a query typed or piped by hand, as is one line in which no report could be
+      // read; if the lookup finds nothing, what the line's forms named still stands.
+      const query = isBareQuery(text) || (text.length <= MAX_QUERY_CHARS && !text.includes('\n') && findings.every((f) => f.matches.length === 0));
+      if (text.length > 0 && query) {
         const looked = await lookupReport(this.#set, text, this.#options);
         if (looked.findings.some((f) => f.matches.length > 0) || findings.length === 0) return looked;
       }
@@ -148,8 +150,11 @@ export class Diagnoser {
     return { findings };
   }
 
-  /** The statements of a region, admitted: a body's, or a line's (and, if the line said nothing, its fallback formats'). */
-  #statements(region: Region): Statement[] {
+  /**
+   * The statements of a region, admitted: a body's, or a line's (and, if the line said nothing, its
+   * fallback formats'); null for a JSON object that no format's shape fits, which is read as lines.
+   */
+  #statements(region: Region): Statement[] | null {
     const { lexicon, runners } = this.#r;
     const admitted: Statement[] = [];
     const take = (list: Statement[]) => {
@@ -159,12 +164,18 @@ export class Diagnoser {
         if (a) admitted.push(a);
       }
     };
-    if (region.isXml) {
+    if (region.body === 'xml') {
       const fields = this.#r.xml(region.text);
       if (fields) {
         const { Code, Message, RequestId, ...rest } = fields;
         take([{ format: 'xml', kind: 'xml', role: 'continues', trust: 'sent', code: Code, message: Message, requestId: RequestId, fields: rest, partial: !XML_CLOSE.test(region.text) }]);
       }
+      return admitted;
+    }
+    if (region.body === 'json') {
+      const st = readBody(runners, region.text);
+      if (!st) return null;
+      take([st]);
       return admitted;
     }
     take(readLine(runners, region.text, region.before));
@@ -174,6 +185,14 @@ export class Diagnoser {
 
   #onRegion(region: Region): void {
     const statements = this.#statements(region);
+    if (statements === null) {
+      // A JSON object that no format's shape fits is no body: its lines are read as lines, and an XML
+      // body in one of its strings as a body (test/fixtures/gcs/sdk-php: a Nextcloud log entry).
+      const lines = new RegionScanner((r) => this.#onRegion({ ...r, line: region.line + r.line - 1, thorough: region.thorough }), { objects: false });
+      lines.push(Buffer.from(region.text, 'utf8'));
+      lines.end();
+      return;
+    }
     const evidence = this.#r.clues.inText(region.text);
     for (const st of statements) if (st.fields) evidence.push(...this.#r.clues.ofFields(st.fields));
     // Clues count for the error being assembled or about to start (a request line just before its
@@ -244,9 +263,8 @@ export class Diagnoser {
     const found = this.#aggregates.get(key);
     if (found) {
       found.count++;
-      found.queryOnly &&= o.queryOnly;
     } else if (this.#aggregates.size >= MAX_FINDINGS) this.#dropped++;
-    else this.#aggregates.set(key, { facts: o.facts, decision: { provider: null, reasons: [] }, count: 1, line: o.firstLine, queryOnly: o.queryOnly });
+    else this.#aggregates.set(key, { facts: o.facts, decision: { provider: null, reasons: [] }, count: 1, line: o.firstLine });
   }
 
   /**
@@ -270,7 +288,6 @@ export class Diagnoser {
       if (found) {
         found.count += a.count;
         found.line = Math.min(found.line, a.line);
-        found.queryOnly &&= a.queryOnly;
       } else merged.set(key, twin ? { ...twin, count: a.count, line: a.line } : a);
     }
     return [...merged.values()];

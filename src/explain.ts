@@ -7,6 +7,7 @@ import type { CatalogEntryRef, CatalogSet } from './catalog.js';
 import type { Decision } from './identify.js';
 import { checkClock } from './input/clock.js';
 import { findByMessage, findByName, findByStatus, toMatch } from './match.js';
+import { sameInitialCase } from './text.js';
 import type { ErrorFacts, Finding, MatchKind } from './types.js';
 
 interface Matched {
@@ -17,15 +18,25 @@ interface Matched {
 
 const each = (refs: readonly CatalogEntryRef[], match: MatchKind, score = 1): Matched[] => refs.map((ref) => ({ ref, match, score }));
 
+/** Of the entries a code names in any case, those spelled with its initial's case, if any are. */
+function spelledAs<T extends { refs: CatalogEntryRef[] }>(hit: T | null, code: string): T | null {
+  const refs = hit?.refs.filter((r) => sameInitialCase(r.entry.code, code)) ?? [];
+  return hit && refs.length > 0 ? { ...hit, refs } : hit;
+}
+
 /** The entries an error matches, best first, and the notes that say what the matching found. */
 function matchEntries(set: CatalogSet, facts: ErrorFacts, provider: string | null, only: string | undefined, notes: string[]): Matched[] {
   const code = facts.synthetic ? null : facts.code;
   const { status, message } = facts;
   let matched: Matched[] = [];
   if (code) {
-    const byName = (provider ? findByName(set, code, provider) : null) ?? findByName(set, code, only);
-    if (byName) matched = each(byName.refs, byName.kind);
-    else notes.push(`"${code}" is not in errlookup's catalogs${status ? `; showing what HTTP ${status} means instead` : ''}`);
+    const own = provider ? findByName(set, code, provider) : null;
+    const byName = own ?? spelledAs(findByName(set, code, only), code);
+    if (byName) {
+      matched = each(byName.refs, byName.kind);
+      // A code the deciding provider's catalog lacks: other providers' entries are shown, and said to be theirs.
+      if (provider && !own && byName.refs.some((r) => !r.catalog.generic)) notes.push(`"${code}" is not in errlookup's ${set.catalog(provider)?.name ?? provider} catalog; showing the providers that send it`);
+    } else notes.push(`"${code}" is not in errlookup's catalogs${status ? `; showing what HTTP ${status} means instead` : ''}`);
   }
   if (message) {
     const byMessage = findByMessage(set, message, provider ?? only) ?? findByMessage(set, message, only);
@@ -35,7 +46,10 @@ function matchEntries(set: CatalogSet, facts: ErrorFacts, provider: string | nul
       // A message that is itself a more specific entry of the same provider (COS sends AccessDenied
       // with "Request has expired") leads: it says more than the code does.
       const first = matched[0]!.ref.catalog.provider;
-      const specific = findByName(set, message, first)?.refs ?? (byMessage?.score === 1 ? byMessage.refs : []);
+      const byCode = findByName(set, message, first)?.refs;
+      // (A message the code's own entry sends is no other entry's: GCS's "… does not have storage.x access …" is forbidden's and AccessDenied's.)
+      const own = byMessage?.score === 1 && byMessage.refs.some((r) => matched.some((m) => m.ref.entry === r.entry));
+      const specific = byCode ?? (byMessage?.score === 1 && !own ? byMessage.refs : []);
       const extra = specific.filter((r) => r.catalog.provider === first && !matched.some((m) => m.ref.entry.code === r.entry.code));
       matched = [...each(extra, 'message'), ...matched];
     }
@@ -62,8 +76,8 @@ function matchEntries(set: CatalogSet, facts: ErrorFacts, provider: string | nul
 /** The finding for one error, reported under its decided provider (or the one --provider names). */
 export function explain(set: CatalogSet, facts: ErrorFacts, decision: Decision, count: number, line: number | null, only: string | undefined): Finding {
   const notes: string[] = [];
-  let provider = only ?? decision.provider;
-  let evidence = only ? ['--provider option'] : decision.reasons;
+  const provider = only ?? decision.provider;
+  const evidence = only ? ['--provider option'] : decision.reasons;
   const matched = matchEntries(set, facts, provider, only, notes);
   let matches = matched.map((m) => toMatch(m.ref, m.match, m.score));
   const clock = checkClock(
@@ -72,14 +86,6 @@ export function explain(set: CatalogSet, facts: ErrorFacts, decision: Decision, 
     facts.fields,
   );
   if (clock?.verdict === 'likely') matches = matches.map((m) => (m.retry === 'permanent' ? { ...m, retry: 'clock-skew' as const, retryable: false } : m));
-  if (provider === null && facts.code && !facts.synthetic) {
-    // An error with no clue at all, whose code only one provider has: that provider sent it.
-    const named = new Set(matches.filter((m) => m.provider !== set.generic?.provider).map((m) => m.provider));
-    if (named.size === 1) {
-      provider = [...named][0]!;
-      evidence = [`only ${matches[0]!.providerName} has this code`];
-    }
-  }
   return {
     input: {
       kind: facts.kind,

@@ -16,8 +16,10 @@ export interface Decision {
 export interface CodeOwners {
   /** The providers (not the generic HTTP catalog) whose catalogs have this code. */
   providersOf(code: string): string[];
-  /** The one provider whose entry for this code sends this message word for word, or null. */
+  /** The one provider that sends this message word for word (with this code, and with no other), or null. */
   wordingOf(code: string, message: string): { provider: string; name: string } | null;
+  /** A provider's display name. */
+  nameOf(provider: string): string;
 }
 
 /** The provider with the most weight of evidence, and its reasons, strongest first. */
@@ -53,6 +55,7 @@ export function withNearbyClaim(vocabulary: Vocabulary, own: readonly Evidence[]
 
 /** Decides who sent an error: its own clues, or the document's, weighed with the rules of data/. */
 export function decideProvider(vocabulary: Vocabulary, owners: CodeOwners, facts: ErrorFacts, document: readonly Evidence[]): Decision {
+  const code = facts.synthetic ? null : facts.code;
   const own = facts.evidence;
   let evidence: readonly Evidence[] = own.length > 0 ? own : document;
   // A request through a protocol was not answered by a provider that does not speak it (Azure's
@@ -61,17 +64,22 @@ export function decideProvider(vocabulary: Vocabulary, owners: CodeOwners, facts
   if (protocols.size > 0) evidence = evidence.filter((e) => [...protocols].every((p) => vocabulary.speaks.get(e.provider)?.includes(p)));
   let decided = weigh(evidence);
   // The code outranks the document's clues and names: only providers that send it count, if any does.
-  const code = facts.synthetic ? null : facts.code;
   const weak = own.length === 0 || evidence.every((e) => e.weight <= WEIGHT.name);
   if (weak && code !== null && decided.provider !== null) {
     const having = owners.providersOf(code);
     if (having.length > 0 && !having.includes(decided.provider)) decided = weigh(evidence.filter((e) => having.includes(e.provider)));
   }
-  // A code several providers send, with the message only one of them sends for it: S3 says "The request
-  // signature we calculated does not match…", COS "The Signature you specified is invalid.".
   if (decided.provider === null && code !== null && facts.message !== null) {
+    // A code several providers send, with a message only one of them sends (for any code): S3 says "The
+    // request signature we calculated does not match…", COS "The Signature you specified is invalid.", GCS
+    // "… Check your Google secret key …".
     const wording = owners.wordingOf(code, facts.message);
     if (wording) return { provider: wording.provider, reasons: [`the message is ${wording.name}'s wording`] };
+  }
+  if (decided.provider === null && code !== null) {
+    // No clue at all, and a code only one provider has: that provider sent it.
+    const having = owners.providersOf(code);
+    if (having.length === 1) return { provider: having[0]!, reasons: [`only ${owners.nameOf(having[0]!)} has this code`] };
   }
   return decided;
 }

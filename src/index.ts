@@ -2,7 +2,7 @@ import { bundledCatalogs, type CatalogSet } from './catalog.js';
 import { normalizeMessage } from './text.js';
 import type { DiagnoseOptions } from './diagnose.js';
 import { ErrlookupError, InputError, UsageError } from './errors.js';
-import { checkProvider, lookupReport, toMatch } from './match.js';
+import { checkProvider, isBareQuery, lookupReport, toMatch } from './match.js';
 import type { Finding, Match, Report } from './types.js';
 
 export type { DiagnoseOptions } from './diagnose.js';
@@ -11,8 +11,6 @@ export { ErrlookupError, UsageError, InputError, EXIT } from './errors.js';
 
 let catalogs: CatalogSet | undefined;
 
-/** One word of letters, digits and `_ . -`, or a three-digit status: too short for any report format. */
-const BARE_QUERY = /^\s*(?:[A-Za-z][\w.-]{0,63}|[1-5]\d\d)\s*$/;
 
 async function* once(chunk: Buffer): AsyncIterable<Buffer> {
   yield chunk;
@@ -35,7 +33,7 @@ function scoped<T extends { provider?: string }>(options: T): T {
 export async function diagnose(input: string | Buffer | AsyncIterable<Buffer | string>, options: DiagnoseOptions = {}): Promise<Report> {
   const set = getCatalogs();
   options = scoped(options);
-  if (typeof input === 'string' && BARE_QUERY.test(input)) {
+  if (typeof input === 'string' && isBareQuery(input)) {
     // A word or a status the catalogs know is answered by lookup: the diagnoser would reach the same
     // answer (a test compares the two), after loading and compiling its report readers.
     const looked = await lookupReport(set, input, options);

@@ -118,6 +118,9 @@ export function findByMessage(set: CatalogSet, text: string, provider?: string):
   if (needle.length === 0) return null;
   const exact = inScope(set.lookup('message', needle), provider);
   if (exact.length > 0) return { refs: exact, score: 1 };
+  // A message with variable parts (a principal, a bucket, an object) matches its entry's pattern.
+  const patterned = inScope(set.byPattern(text.trim()), provider);
+  if (patterned.length > 0) return { refs: patterned, score: 1 };
   if (needle.length < MESSAGE_PREFIX_MIN) return null;
   let best: { refs: CatalogEntryRef[]; score: number } | null = null;
   for (const [message, refs] of set.byMessage) {
@@ -330,9 +333,12 @@ export async function lookupQuery(set: CatalogSet, query: string, options: Looku
     if (close.length > 0) return { matches: close, suggestions: [] };
     return { matches: byStatus(code), suggestions: fuzzy.suggestions };
   }
-  const byName = findByName(set, q, provider);
+  // An SDK's exception class for a kind of failure, named in full (google.api_core.exceptions.Forbidden)…
+  const qualified = findSdkException(set, q, provider);
+  const byName = qualified ? null : findByName(set, q, provider);
   if (byName) return { matches: byName.refs.map((r) => toMatch(r, byName.kind, 1)), suggestions: [] };
-  const sdk = findSdkException(set, q.slice(q.lastIndexOf('.') + 1), provider);
+  // …or by its class name alone (ResourceExistsError), when no code has that name.
+  const sdk = qualified ?? findSdkException(set, q.slice(q.lastIndexOf('.') + 1), provider);
   if (sdk) {
     // The codes the SDKs name first, then the rest of the status's.
     const named = sdk.exception.codes.flatMap((code) => findByName(set, code, sdk.provider)?.refs ?? []);
@@ -356,6 +362,14 @@ function findSdkException(set: CatalogSet, name: string, provider: string | unde
     for (const [exception, x] of Object.entries(c.sdkExceptions)) if (exception.toLowerCase() === key) return { provider: c.provider, exception: x };
   }
   return null;
+}
+
+/** One word of letters, digits and `_ . - * :`, or a three-digit status: too short for any report, so a query. */
+const BARE_QUERY = /^\s*(?:[*&]*[A-Za-z][\w.:-]{0,63}|[1-5]\d\d)\s*$/;
+
+/** Whether a text is a query by its shape alone: the one place that decides it, for every way a text arrives. */
+export function isBareQuery(text: string): boolean {
+  return BARE_QUERY.test(text);
 }
 
 /** A status typed as a query, perhaps with "HTTP" before it or its reason after it. */

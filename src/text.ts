@@ -5,6 +5,15 @@ export function normalizeCode(code: string): string {
   return code.toLowerCase().replace(/[\s_.'’-]+/g, '');
 }
 
+/**
+ * Whether two names start with a letter of the same case (or with no letter): an input's code
+ * "Found" or "InternalError" is not GCS's JSON reason "found" or "internalError".
+ */
+export function sameInitialCase(a: string, b: string): boolean {
+  const upper = (s: string) => s[0] !== undefined && s[0] !== s[0].toLowerCase();
+  return upper(a) === upper(b);
+}
+
 /** A normalised name without an exception class's `exception` or `error` suffix (a plain string test: no expression to compile at start-up). */
 export function withoutClassSuffix(key: string): string {
   for (const suffix of ['exception', 'error']) if (key.endsWith(suffix)) return key.slice(0, -suffix.length);

@@ -9,6 +9,8 @@ export interface CatalogEntry {
   statuses: number[];
   message?: string;
   otherMessages?: string[];
+  /** Messages with variable parts (a principal, a bucket), as anchored regular expressions. */
+  messagePatterns?: string[];
   meaning: string;
   fix: string;
   retry: RetryClass;

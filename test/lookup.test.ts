@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bundledCatalogs } from '../src/catalog.js';
 import { normalizeCode } from '../src/text.js';
+import { readData } from '../src/data/read.js';
 import { lookup, providers } from '../src/index.js';
+import { providersSending, providersWithCode } from './helpers/catalogs.js';
 import type { MatchKind } from '../src/types.js';
 
 /** The first match of a hand-typed query: its code, how it matched, and (optionally) the provider. */
@@ -76,21 +77,20 @@ describe('lookup', () => {
     for (const { codes } of set.catalogs.flatMap((c) => Object.values(c.sdkExceptions))) for (const code of codes) expect(set.lookup('code', normalizeCode(code)), code).not.toEqual([]);
   });
   it.each([
-    ['404 The specified key does not exist.', ['aws-s3:NoSuchKey:message', 'tencent-cos:NoSuchKey:message']],
+    ['404 The specified key does not exist.', providersSending('NoSuchKey', 'The specified key does not exist.').map((p) => `${p}:NoSuchKey:message`)],
     ['403 This request is not authorized to perform this operation.', ['azure-blob:AuthorizationFailure:message']],
   ])('a status and a message: %s → the message\'s codes', async (query, want) => {
     expect(await matchesOf(query)).toEqual(want);
   });
   it('no code or alias looks like a status query ("503", "HTTP 404", "503 Slow Down"): those are read as statuses first', () => {
-    for (const name of ['azure-blob', 'aws-s3', 'tencent-cos', 'http']) {
-      const { entries } = JSON.parse(readFileSync(new URL(`../data/${name}.json`, import.meta.url), 'utf8')) as { entries: { code: string; aliases?: string[] }[] };
-      expect(entries.flatMap((e) => [e.code, ...(e.aliases ?? [])]).filter((k) => /^(?:HTTP(?:\/[\d.]+)?\s+)?[1-5]\d\d(?:\s|$)/i.test(k)), name).toEqual([]);
+    for (const { id, entries } of readData().providers) {
+      expect(entries.flatMap((e) => [e.code, ...(e.aliases ?? [])]).filter((k) => /^(?:HTTP(?:\/[\d.]+)?\s+)?[1-5]\d\d(?:\s|$)/i.test(k)), id).toEqual([]);
     }
   });
   it('a status and a typo of its code → the code', async () => expect(await matchesOf('404 NoSuchKye')).toContain('aws-s3:NoSuchKey:fuzzy'));
   it('a status and words that name nothing → what the status means', async () => expect(await matchesOf('409 foo')).toContain('azure-blob:ContainerAlreadyExists:status'));
   it('"503 Slow Down" names SlowDown only, and "HTTP 503" is a status query', async () => {
-    expect(await matchesOf('503 Slow Down')).toEqual(['aws-s3:SlowDown:exact', 'tencent-cos:SlowDown:exact']);
+    expect(await matchesOf('503 Slow Down')).toEqual(providersWithCode('SlowDown', 503).map((p) => `${p}:SlowDown:exact`));
     expect((await lookup('HTTP 503')).findings[0]!.input).toMatchObject({ kind: 'status', status: 503 });
   });
 

@@ -27,7 +27,8 @@ describe('the packed package', () => {
     expect(files).toContain('dist/cli.cjs');
     expect(files).toContain('dist/index.js');
     expect(files).toContain('dist/index.d.ts');
-    expect(files).toContain('data/azure-blob.json');
+    expect(files).toContain('data/providers/azure-blob.json');
+    expect(files).toContain('data/formats.json');
     expect(files).toContain('schema/errlookup.schema.json');
     expect(files).toContain('README.md');
     for (const f of files) expect(f, f).toMatch(/^(bin|dist|data|schema)\/|^(README\.md|package\.json)$/);
@@ -52,10 +53,15 @@ describe('the packed package', () => {
       `import { diagnose, lookup, providers } from 'errlookup';
 const d = await diagnose('<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>4442587FB7D0A2F9</RequestId><HostId>x</HostId></Error>');
 const l = await lookup('nosuchkey', { provider: 'tencent-cos' });
-console.log(JSON.stringify({ d: d.findings[0].matches[0].code, p: d.findings[0].input.provider, r: d.findings[0].matches[0].retryable, l: l.findings[0].matches.map((m) => m.provider + ':' + m.code), n: providers().length }));`,
+console.log(JSON.stringify({ d: d.findings[0].matches[0].code, p: d.findings[0].input.provider, r: d.findings[0].matches[0].retryable, l: l.findings[0].matches.map((m) => m.provider + ':' + m.code), n: providers().map((p) => p.id).sort() }));`,
     );
     const out = JSON.parse(execFileSync(process.execPath, ['main.mjs'], { cwd: app, encoding: 'utf8' }));
-    expect(out).toEqual({ d: 'SlowDown', p: 'aws-s3', r: true, l: ['tencent-cos:NoSuchKey'], n: 4 });
+    // The library lists exactly the providers the installed package's data declares.
+    const declared = readdirSync(join(app, 'node_modules', 'errlookup', 'data', 'providers')).map((f) => f.replace(/\.json$/, '')).sort();
+    expect(out).toEqual({ d: 'SlowDown', p: 'aws-s3', r: true, l: ['tencent-cos:NoSuchKey'], n: declared });
     expect(readdirSync(join(app, 'node_modules', 'errlookup', 'dist'))).toContain('index.d.ts');
+    // Imported from CommonJS code where a global __dirname exists (node -e), it still finds its own files.
+    const fromCjs = "import('errlookup').then(async (m) => console.log((await m.lookup('ServerBusy')).findings[0].matches[0].code))";
+    expect(execFileSync(process.execPath, ['-e', fromCjs], { cwd: app, encoding: 'utf8' })).toBe('ServerBusy\n');
   }, 180_000);
 });

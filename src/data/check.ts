@@ -50,6 +50,10 @@ function checkEntry(fail: Fail, value: unknown, i: number, seen: Map<string, str
   if (e.retryable !== (e.retry === 'throttling' || e.retry === 'transient')) fail(`${at}: retryable must be true exactly for the throttling and transient classes`);
   if (!isHttps(e.docs)) fail(`${at}: docs must be an https URL`);
   if (e.message !== undefined && !isText(e.message)) fail(`${at}: message must be a non-empty string`);
+  for (const [j, pattern] of ((e.messagePatterns as unknown[] | undefined) ?? []).entries()) {
+    if (typeof pattern !== 'string' || !pattern.startsWith('^') || !pattern.endsWith('$')) fail(`${at}: message pattern ${j} must be anchored (^…$)`);
+    checkPattern(fail, `${at}: message pattern ${j}`, pattern);
+  }
   for (const field of ['otherMessages', 'aliases'] as const) {
     if (e[field] !== undefined && !isTexts(e[field])) fail(`${at}: ${field} must be an array of non-empty strings`);
   }
@@ -77,12 +81,14 @@ function checkRecognise(fail: Fail, raw: unknown): void {
   for (const [i, c] of [...list('hosts'), ...list('texts')].entries()) {
     checkPattern(fail, `recognise hosts/texts ${i}`, c.pattern, c.flags ?? '');
     if (!isText(c.reason)) fail(`recognise hosts/texts ${i}: missing reason`);
+    if (!isText(c.sample)) fail(`recognise hosts/texts "${c.reason}": needs a sample the pattern finds`);
   }
   for (const c of list('texts')) if (!['host', 'header', 'server', 'body', 'requestId', 'name'].includes(c.weight as string)) fail(`recognise.texts: "${c.reason}" needs a weight`);
   for (const [i, c] of list('requestIds').entries()) {
     checkPattern(fail, `recognise.requestIds ${i}`, c.shape, c.flags ?? '');
     if (c.base64 !== undefined) checkPattern(fail, `recognise.requestIds ${i} base64`, c.base64);
     if (!isText(c.reason)) fail(`recognise.requestIds ${i}: missing reason`);
+    if (!isText(c.sample)) fail(`recognise.requestIds ${i}: needs a sample of the shape`);
   }
   for (const [i, c] of list('names').entries()) if (!isTexts(c.words) || !isText(c.reason)) fail(`recognise.names ${i}: needs words and a reason`);
   for (const [i, c] of list('bodyFields').entries()) {
@@ -143,7 +149,7 @@ export function checkProvider(file: string, raw: unknown): ProviderData {
 const KINDS = ['code', 'status', 'text', 'xml', 'json', 'http', 'sdk', 'log'];
 const ROLES = ['marks', 'opens', 'continues', 'repeats'];
 const TRUSTS = ['sent', 'named', 'loose'];
-const READERS = ['headers', 'kv', 'pairs', 'labels', 'query', 'last-sentences'];
+const READERS = ['headers', 'kv', 'pairs', 'labels', 'query', 'last-sentences', 'json'];
 
 /** Checks one format recipe (data/formats/<id>.json) and returns it typed. */
 export function checkFormat(file: string, raw: unknown): FormatData {
@@ -163,8 +169,12 @@ export function checkFormat(file: string, raw: unknown): FormatData {
   if (raw.fallback !== undefined && !['no-code', 'nothing-read'].includes(raw.fallback as string)) fail('fallback must be no-code or nothing-read');
   const patterns = [...((raw.patterns as unknown[] | undefined) ?? []), ...((raw.find as unknown[] | undefined) ?? [])];
   if (raw.reader === undefined && patterns.length === 0) fail('a format needs patterns, find patterns or a reader');
+  if ((raw.reader === 'json') !== Array.isArray(raw.shapes)) fail('the json reader, and only it, needs shapes');
+  for (const [i, shape] of ((raw.shapes as unknown[] | undefined) ?? []).entries()) {
+    if (!isObject(shape) || (!isText(shape.code) && !isText(shape.status))) fail(`shape ${i}: needs the path of a code or a status`);
+  }
   for (const [i, p] of patterns.entries()) checkPattern(fail, `pattern ${i}`, p);
-  for (const key of ['when', 'unless'] as const) if (raw[key] !== undefined) checkPattern(fail, key, raw[key]);
+  for (const key of ['when', 'unless', 'near'] as const) if (raw[key] !== undefined) checkPattern(fail, key, raw[key]);
   if (isObject(raw.after)) checkPattern(fail, 'after', raw.after.pattern);
   if (isObject(raw.messageBefore)) for (const key of ['strip', 'shape'] as const) checkPattern(fail, `messageBefore.${key}`, raw.messageBefore[key]);
   if (raw.names !== undefined && (!isObject(raw.names) || !isText(raw.names.reason) || (raw.names.provider === undefined && raw.names.speaks === undefined))) {

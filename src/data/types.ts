@@ -11,6 +11,8 @@ export type ClueWeight = 'host' | 'header' | 'server' | 'body' | 'requestId' | '
 /** A pattern found anywhere in a line that says who answered. */
 export interface TextClue {
   pattern: string;
+  /** A text the pattern finds: the recogniser test reads it. */
+  sample: string;
   /** Regular-expression flags: only `i`. */
   flags?: string;
   reason: string;
@@ -37,6 +39,8 @@ export interface BodyFieldClue {
 /** A request-ID shape this provider issues. */
 export interface RequestIdShape {
   shape: string;
+  /** A request ID of the shape: the recogniser test reads it. */
+  sample: string;
   flags?: string;
   reason: string;
   /** The ID is base64, and decoded it has this shape. */
@@ -83,7 +87,17 @@ export interface ProviderData {
 
 export type Role = 'marks' | 'opens' | 'continues' | 'repeats';
 export type CodeTrust = 'sent' | 'named' | 'loose';
-export type ReaderName = 'headers' | 'kv' | 'pairs' | 'labels' | 'query' | 'last-sentences';
+export type ReaderName = 'headers' | 'kv' | 'pairs' | 'labels' | 'query' | 'last-sentences' | 'json';
+
+/** Where a JSON body's facts are, as paths (`error/errors/0/reason`): a body has the shape when every `requires` path is there and a code or status is. */
+export interface JsonShape {
+  code?: string;
+  status?: string;
+  message?: string;
+  requestId?: string;
+  fields?: Record<string, string>;
+  requires?: string[];
+}
 
 /** What a format's printout says of who answered. */
 export interface FormatNames {
@@ -95,6 +109,7 @@ export interface FormatNames {
 }
 
 export interface FormatSample {
+  /** A line, or for the `json` reader a whole body. */
   line: string;
   before?: string;
   /** What the line reads as, once admitted: null when it reads as nothing. `role` and `success` may be given too. */
@@ -112,11 +127,11 @@ export interface FormatData {
   looseWithout?: 'status';
   /** The code (or, for last-sentences, the message) is a list of candidates: the first the catalogs know counts. */
   candidates?: boolean;
-  /** A line this format reads, with nothing else, is a query typed by hand rather than a report. */
-  alone?: boolean;
   /** A loose code the catalogs do not know leaves the line nothing to say (`drop-line`), or makes its message a lead (`lead`). */
   unknownCode?: 'drop-line' | 'lead';
   reader?: ReaderName;
+  /** For the `json` reader: the shapes of the bodies it reads, tried in turn. */
+  shapes?: JsonShape[];
   /** Alternatives: the first that matches is read. Named groups: code, status, message, requestId, or a field. */
   patterns?: string[];
   /** Patterns each searched on its own: each adds the groups not yet read. */
@@ -125,6 +140,8 @@ export interface FormatData {
   when?: string;
   /** The line is not read if this matches. */
   unless?: string;
+  /** The line is read only if this matches it or the line before it. */
+  near?: string;
   /** The line is not read when one of these formats read it. */
   yieldsTo?: string[];
   /** Read only when no other format found a code on the line, or when the line read as nothing. */
@@ -142,6 +159,10 @@ export interface FormatData {
   /** The message is the line before, without `strip`, if it has `shape`. */
   messageBefore?: { strip: string; shape: string };
   names?: FormatNames;
+  /** Facts the printout states by its form alone: `{ "status": 404 }` for a client's "object doesn't exist". */
+  sets?: { status?: number };
+  /** How a statement with only a message stands (see src/assemble.ts): `exception`, when it is a provider's message word for word. */
+  via?: 'exception';
   /** `\"` in the line is read as `"` (a body escaped inside a log string). */
   unescape?: boolean;
   samples: FormatSample[];

@@ -7,6 +7,7 @@ import type { Role } from '../data/types.js';
 import type { Evidence } from '../types.js';
 import type { PackedFormat, Vocabulary } from '../vocabulary.js';
 import { WEIGHT } from '../vocabulary.js';
+import { readJsonBody } from './json.js';
 import { unquote } from './message.js';
 import { HintTable } from '../hints.js';
 import { makeReaders, readerHints, type Reader } from './readers.js';
@@ -23,6 +24,7 @@ interface Runner {
   hints: number[][];
   when: RegExp | null;
   unless: RegExp | null;
+  near: RegExp | null;
   after: { pattern: RegExp; role: Role } | null;
   messageBefore: { strip: RegExp; shape: RegExp } | null;
   read: Reader;
@@ -73,7 +75,7 @@ function isSentence(text: string): boolean {
 /** The statement a format makes of what it read, or null when what it read is nothing. */
 function toStatement(r: Runner, parts: Parts, before: string | undefined): Statement | null {
   const f = r.format;
-  const st: Statement = { format: f.id, role: f.role, trust: f.trust, ...parts, kind: parts.kind ?? f.kind };
+  const st: Statement = { format: f.id, role: f.role, trust: f.trust, ...f.sets, ...parts, kind: parts.kind ?? f.kind };
   if (st.status !== undefined && isSuccess(st.status)) {
     // A success ends the report before it only where the format prints a response's status (curl's status line).
     delete st.status;
@@ -93,7 +95,7 @@ function toStatement(r: Runner, parts: Parts, before: string | undefined): State
   }
   if (r.after && before !== undefined && r.after.pattern.test(before.trimEnd())) st.role = r.after.role;
   if (f.looseWithout === 'status' && st.status === undefined) st.trust = 'loose';
-  if (f.alone) st.alone = true;
+  if (f.via && !st.code && st.status === undefined) st.via = f.via;
   if (f.unknownCode) st.unknownCode = f.unknownCode;
   if (r.names && r.names.when.every(([field, p]) => p.test(st.fields?.[field] ?? ''))) st.names = r.names.evidence;
   const said = st.code || st.candidates || st.messageCandidates || st.status || st.message || st.requestId || st.fields;
@@ -105,6 +107,8 @@ export interface Runners {
   /** Those that read every line, and those read only when a line read as nothing. */
   list: Runner[];
   fallbacks: Runner[];
+  /** Those that read a JSON body. */
+  bodies: Runner[];
   hints: HintTable;
 }
 
@@ -114,7 +118,7 @@ export function makeRunners(vocabulary: Vocabulary): Runners {
   const table = new HintTable();
   const list = vocabulary.formats.map((f): Runner => {
     // A reader's own names, and whatever its gate (`when`) needs.
-    const own = f.reader ? readerHints(vocabulary, f.reader) : { hints: [], ignoreCase: false };
+    const own = f.reader && f.reader !== 'json' ? readerHints(vocabulary, f.reader) : { hints: [], ignoreCase: false };
     const n = f.names;
     return {
       format: f,
@@ -123,9 +127,10 @@ export function makeRunners(vocabulary: Vocabulary): Runners {
       hints: [...table.add(own.hints, own.ignoreCase), ...table.add(f.hints, false)],
       when: f.when ? new RegExp(f.when) : null,
       unless: f.unless ? new RegExp(f.unless) : null,
+      near: f.near ? new RegExp(f.near) : null,
       after: f.after ? { pattern: new RegExp(f.after.pattern), role: f.after.role } : null,
       messageBefore: f.messageBefore ? { strip: new RegExp(f.messageBefore.strip), shape: new RegExp(f.messageBefore.shape) } : null,
-      read: f.reader ? readers[f.reader] : patternReader(f),
+      read: f.reader === 'json' ? () => null : f.reader ? readers[f.reader] : patternReader(f),
       names: n
         ? {
             evidence: { provider: n.provider!, reason: n.reason, weight: WEIGHT.name, ...(n.speaks ? { speaks: n.speaks } : {}) },
@@ -134,13 +139,43 @@ export function makeRunners(vocabulary: Vocabulary): Runners {
         : null,
     };
   });
-  return { list: list.filter((r) => r.fallback !== 2), fallbacks: list.filter((r) => r.fallback === 2), hints: table };
+  const lines = list.filter((r) => r.format.reader !== 'json');
+  return { list: lines.filter((r) => r.fallback !== 2), fallbacks: lines.filter((r) => r.fallback === 2), bodies: list.filter((r) => r.format.reader === 'json'), hints: table };
 }
 
 /**
  * Every statement the formats make of one line; `before` is the line before it, when known.
  * `fallback` selects the formats read only when the line read as nothing (after admission).
  */
+/** The statement of a JSON body, from the first format whose shape fits it; null when none does. */
+export function readBody(runners: Runners, body: string): Statement | null {
+  const read = readJsonBody(
+    runners.bodies.map((r) => r.format),
+    body,
+  );
+  if (!read) return null;
+  return toStatement(runners.bodies.find((r) => r.format === read.format)!, read.parts, undefined);
+}
+
+/**
+ * The statements without the loose codes that are an exception class another format on the line
+ * read as such (gsutil's "AccessDeniedException: 403 …"): a class is no code.
+ */
+function withoutClassNames(statements: Statement[]): Statement[] {
+  const classes = statements.flatMap((st) => (st.fields?.Exception ? [st.fields.Exception] : []));
+  if (classes.length === 0) return statements;
+  return statements.flatMap((st): Statement[] => {
+    if (st.trust !== 'loose') return [st];
+    const candidates = st.candidates?.filter((c) => !classes.includes(c));
+    if (st.candidates && candidates!.length === 0) return [];
+    if (st.code && classes.includes(st.code)) {
+      const { code: _class, ...rest } = st;
+      return rest.message || rest.status || rest.requestId || rest.fields ? [rest] : [];
+    }
+    return [candidates ? { ...st, candidates } : st];
+  });
+}
+
 /** Whether one of these formats made one of the statements. */
 function yields(formats: readonly string[], statements: readonly Statement[]): boolean {
   for (const st of statements) if (formats.includes(st.format)) return true;
@@ -159,6 +194,7 @@ export function readLine(runners: Runners, line: string, before: string | undefi
     if (!hints.holds(r.hints)) continue;
     if (r.when !== null && !r.when.test(text)) continue;
     if (r.unless !== null && r.unless.test(text)) continue;
+    if (r.near !== null && !r.near.test(text) && !(before !== undefined && r.near.test(before))) continue;
     if (r.yieldsTo.length > 0 && yields(r.yieldsTo, found)) continue;
     const parts = r.read(text, before);
     if (!parts) continue;
@@ -167,5 +203,5 @@ export function readLine(runners: Runners, line: string, before: string | undefi
     found.push(st);
     coded ||= !!(st.code || st.candidates);
   }
-  return found;
+  return withoutClassNames(found);
 }

@@ -93,6 +93,10 @@ function kvReader(vocabulary: Vocabulary): Reader {
   const code = key('Code', QUOTED);
   const name = key('ErrorName', `(["'])(\\w+)\\2`);
   const status = key('Status', `["']?(\\d{3})\\b`);
+  // A code that is a number is a status (Node's ApiError `code: 404`, a JSON body's `"code" : 403`), when the
+  // key opens the line or follows `{` or `,`: "status code: 403" and "Error Code: 403" are other formats' labels.
+  const codeNames = keys.get('Code');
+  const numericCode = codeNames ? new RegExp(`(?:^\\s*|[{,]\\s*)(["']?)(?:${codeNames})\\1\\s*[:=]\\s*["']?([1-5]\\d\\d)\\b(?!["']?[\\w.-])`) : null;
   const message = key('Message', `(["'])([A-Za-z](?:\\\\.|(?!\\2)[^\\\\])*)\\2`);
   const value = /(?:^|[\s{,(])(["']?)value\1\s*[:=]\s*(["'])([A-Za-z](?:\\.|(?!\2)[^\\])*)\2/;
   const others = [...keys.keys()]
@@ -109,7 +113,7 @@ function kvReader(vocabulary: Vocabulary): Reader {
     const codeValue = c?.[3] ?? n?.[3];
     // A class name counts only as an error's (`name: 'S3Error'`), unless the line says more.
     if (codeValue && /^[A-Za-z][\w .-]{1,80}$/.test(codeValue)) parts.code = codeValue;
-    const s = status?.exec(text);
+    const s = status?.exec(text) ?? (parts.code ? null : numericCode?.exec(text));
     if (s) parts.status = Number(s[2]);
     const m = message?.exec(text) ?? (text.includes('"lang"') || before?.includes('"lang"') ? value.exec(text) : null);
     if (m?.[3]) parts.message = unquote(m[3]);
@@ -196,7 +200,7 @@ function lastSentencesReader(): Reader {
 }
 
 /** Every reader, made for this vocabulary. */
-export function makeReaders(vocabulary: Vocabulary): Record<ReaderName, Reader> {
+export function makeReaders(vocabulary: Vocabulary): Record<Exclude<ReaderName, 'json'>, Reader> {
   return {
     headers: headersReader(vocabulary),
     kv: kvReader(vocabulary),
@@ -208,7 +212,7 @@ export function makeReaders(vocabulary: Vocabulary): Record<ReaderName, Reader> 
 }
 
 /** The literals a reader's lines must hold one of (lower-cased when `ignoreCase`): the names it reads; [] when none is known. */
-export function readerHints(vocabulary: Vocabulary, reader: ReaderName): { hints: string[][]; ignoreCase: boolean } {
+export function readerHints(vocabulary: Vocabulary, reader: Exclude<ReaderName, 'json'>): { hints: string[][]; ignoreCase: boolean } {
   const exact = (hints: string[] | null) => ({ hints: hints ? [minimal(hints)] : [], ignoreCase: false });
   switch (reader) {
     case 'headers':

@@ -1,11 +1,12 @@
 import { MAX_XML_BYTES, XML_CLOSE } from './xml.js';
 
-/** A part of the input worth reading closely: one line, or an XML error body that may span lines. */
+/** A part of the input worth reading closely: one line, or an error body (XML, or a JSON object) that may span lines. */
 export interface Region {
   text: string;
   /** 1-based line number where the region starts. */
   line: number;
-  isXml: boolean;
+  /** A body: an XML `<Error>`, or a JSON object that parses as one. Absent for a line. */
+  body?: 'xml' | 'json';
   /** The line before a line region (up to 2 KiB of it): some formats put the message there. */
   before?: string;
   /** Read as part of the input's first MiB, where every line is read. */
@@ -47,6 +48,38 @@ const XML_START = /<\?xml|<Error[\s>]|&lt;Error&gt;|\\u003cError|<Code>|&lt;Code
 const XML_END = new RegExp(XML_CLOSE.source, 'g');
 /** The start of a second body inside the first one's span. */
 const XML_RESTART = /<\?xml|<Error>/;
+
+/** Where a JSON object may start: a `{` before a quoted key, or one that ends its line (pretty-printed). */
+const JSON_START = /\{\s*"|\{\s*$/;
+
+/**
+ * Where the JSON object that starts at `from` ends (after its closing brace), found by counting
+ * braces outside strings; -1 when it does not close by `cap`.
+ */
+function jsonEnd(text: string, from: number, cap: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = from; i < cap; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */) depth++;
+    else if (c === 125 /* } */ && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/** Whether text is one JSON object: a JSON body is a region only if it parses (a JS object printed by util.inspect is read as lines). */
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
 
 /** Where a body with no closing tag ends: after the XML-looking lines that follow its first line. */
 function truncatedEnd(text: string, lineEnd: number, ceiling: number): number {
@@ -107,9 +140,12 @@ export class RegionScanner {
   /** The line before the next one to read, when the chunk's end cut a run of lines short: a run reads on with it. */
   #runBefore: string | undefined;
   readonly #onRegion: (region: Region) => void;
+  /** Whether a JSON object is a body of its own (not when re-reading one that no format's shape fits). */
+  readonly #objects: boolean;
 
-  constructor(onRegion: (region: Region) => void) {
+  constructor(onRegion: (region: Region) => void, options: { objects?: boolean } = {}) {
     this.#onRegion = onRegion;
+    this.#objects = options.objects ?? true;
   }
 
   /** A reused buffer where the leftover and the next chunk are joined: no allocation per chunk. */
@@ -221,22 +257,49 @@ export class RegionScanner {
         xml = { from, stop: stop >= 0 ? stop : truncatedEnd(text, end, Math.min(cap, limit)), restart: again >= 0 };
       }
 
+      // A JSON object that starts on this line, when no XML body does: it ends where its braces balance.
+      let json: { from: number; stop: number } | null = null;
+      const jsonAt = xml || !this.#objects || lineText.length === 0 ? -1 : lineText.search(JSON_START);
+      if (jsonAt >= 0) {
+        const from = text.indexOf(lineText.slice(jsonAt, jsonAt + 16), start);
+        const byteCap = Math.min(text.length, from + MAX_XML_BYTES);
+        const cap = Math.min(byteCap, linesForward(text, from, MAX_XML_LINES, byteCap));
+        const stop = jsonEnd(text, from, cap);
+        const bounded = from + MAX_XML_BYTES <= text.length || cap < byteCap;
+        if (stop < 0 && !final && !bounded) {
+          // The object goes on in the next chunk: come back to this line when it arrives.
+          state.carry = start;
+          this.#runBefore = before;
+          return;
+        }
+        if (stop >= 0 && isJsonObject(text.slice(from, stop))) json = { from, stop };
+      }
+      const body = xml ?? json;
+      const bodyAt = xml ? xmlAt : jsonAt;
+
       if (widen && HAS_ANCHOR.test(lineText)) {
         this.#owedThrough = state.line + CONTEXT_AFTER;
         to = Math.max(to, linesForward(text, start, CONTEXT_AFTER + 1, limit));
       }
+      // A body cut short and another after it on the same line (a JSON-escaped log message): the rest
+      // of the line, from the next body on, is read as a line of its own with the same number.
+      const again = xml?.restart === true && xml.stop < stopAt;
       // A line that starts a body is read without it: the body is a region of its own, read once.
-      const own = xml ? lineText.slice(0, xmlAt) + (xml.stop < stopAt ? ` ${text.slice(xml.stop, Math.min(stopAt, xml.stop + 2 * LINE_WINDOW))}` : '') : lineText;
+      const own = body ? lineText.slice(0, bodyAt) + (body.stop < stopAt && !again ? ` ${text.slice(body.stop, Math.min(stopAt, body.stop + 2 * LINE_WINDOW))}` : '') : lineText;
       if (own.trim().length > 0) {
         const decoded = utf8(own);
-        this.#onRegion({ text: decoded, line: state.line, isXml: false, before, thorough: !widen });
+        this.#onRegion({ text: decoded, line: state.line, before, thorough: !widen });
         before = decoded.length <= 2048 ? decoded : undefined;
       }
-      if (xml) {
-        this.#onRegion({ text: utf8(text.slice(xml.from, xml.stop)), line: state.line, isXml: true });
-        if (xml.stop > end) {
+      if (body) {
+        this.#onRegion({ text: utf8(text.slice(body.from, body.stop)), line: state.line, body: xml ? 'xml' : 'json', thorough: !widen });
+        if (again) {
+          state.pos = body.stop;
+          continue;
+        }
+        if (body.stop > end) {
           // Reading goes on after the body's last line; after a body cut short, with the line where the next one starts.
-          const after = xml.restart ? text.lastIndexOf('\n', xml.stop - 1) : text.indexOf('\n', xml.stop);
+          const after = xml?.restart ? text.lastIndexOf('\n', body.stop - 1) : text.indexOf('\n', body.stop);
           next = after < 0 ? text.length : after + 1;
           state.line += countNewlines(text, end, Math.min(next, text.length));
           state.pos = Math.min(next, text.length);

@@ -34,8 +34,6 @@ export interface Statement extends Parts {
   partial?: boolean;
   /** The statement stands only if its message is the status's standard reason phrase. */
   reasonOnly?: boolean;
-  /** A line this format reads, alone, is a query typed by hand rather than a report. */
-  alone?: boolean;
   /** An unknown code leaves the line nothing to say (`drop-line`), or makes its message a lead (`lead`). */
   unknownCode?: 'drop-line' | 'lead';
   /**
