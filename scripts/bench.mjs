@@ -247,6 +247,7 @@ ${reproduce}
 \`\`\`
 
 (\`npm run bench\` builds first; the log is kept in the gitignored \`bench-out/\` and reused while its seed, size and generator version match.)
-`;
+
+${readFileSync(new URL('bench-notes.md', import.meta.url), 'utf8')}`;
 writeFileSync(`${ROOT}BENCHMARKS.md`, md);
 console.log(`\nwrote ${ROOT}BENCHMARKS.md`);

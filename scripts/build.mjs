@@ -42,6 +42,7 @@ const define = {
   ERRLOOKUP_VERSION: JSON.stringify(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version),
   ERRLOOKUP_CHECKED_CATALOGS: JSON.stringify('catalogs.json'),
   ERRLOOKUP_VOCABULARY: JSON.stringify('vocabulary.json'),
+  ERRLOOKUP_AUTOMATA: JSON.stringify('automata.bin'),
 };
 
 /**
@@ -104,7 +105,7 @@ const cjs = {
   // import() becomes require(): a real import() of a vendor file would start Node's ES module loader, about 10 ms.
   supported: { 'dynamic-import': false },
 };
-// Only the CommonJS bundles find their files by __dirname (src/catalog.ts, besideBundle): an ES module may see a global one.
+// Only the CommonJS bundles find their files by __dirname (src/pack.ts, besideBundle): an ES module may see a global one.
 const cjsDefine = { ...define, ERRLOOKUP_CJS: 'true' };
 /**
  * The report readers (src/diagnose.ts and src/input/) are a bundle of their own, dist/diagnose.cjs,
@@ -112,7 +113,7 @@ const cjsDefine = { ...define, ERRLOOKUP_CJS: 'true' };
  * the catalog and match functions from the CLI bundle, which exports them for this (src/bundle.ts),
  * so there is one copy of each and of its caches.
  */
-const SHARED = /^\.\.?\/(?:match|catalog)\.js$/;
+const SHARED = /^\.\.?\/(?:match|catalog|pack)\.js$/;
 const diagnoseExternal = {
   name: 'diagnose-external',
   setup(b) {
@@ -186,12 +187,12 @@ await build({
 });
 
 // data/ checked once, here (a bad file fails the build), and written in the packed forms the
-// bundles read: the catalogs (packCatalogs and openCatalogs in src/catalog.ts) and the vocabulary
+// bundles read: the catalogs (packCatalogs and openCatalogs in src/pack.ts) and the vocabulary
 // that reads raw text, with every hint derived (vocabularySource in src/vocabulary.ts). The
 // packer is bundled on its own for this step and not shipped.
 const packer = new URL('packer.mjs', staging);
 await build({
-  stdin: { contents: "export { readData } from './src/data/read.ts'; export { catalogOf, packCatalogs } from './src/catalog.ts'; export { vocabularySource } from './src/vocabulary.ts';", resolveDir: '.', loader: 'ts' },
+  stdin: { contents: "export { readData } from './src/data/read.ts'; export { catalogOf } from './src/catalog.ts'; export { packCatalogs } from './src/pack.ts'; export { vocabularySource, compileVocabulary } from './src/vocabulary.ts'; export { buildAutomata } from './src/input/automata.ts'; export { writeAutomata } from './src/literals.ts';", resolveDir: '.', loader: 'ts' },
   outfile: packer.pathname,
   bundle: true,
   format: 'esm',
@@ -199,10 +200,13 @@ await build({
   target: 'node20',
   logLevel: 'warning',
 });
-const { readData, catalogOf, packCatalogs, vocabularySource } = await import(packer.href);
+const { readData, catalogOf, packCatalogs, vocabularySource, compileVocabulary, buildAutomata, writeAutomata } = await import(packer.href);
 const data = readData(new URL('../data/', import.meta.url));
 writeFileSync(new URL('catalogs.json', staging), packCatalogs(data.providers.map(catalogOf)));
-writeFileSync(new URL('vocabulary.json', staging), JSON.stringify(vocabularySource(data)));
+// With the hint tables' automata built here: building them costs a start-up some 8 ms (src/literals.ts).
+const vocabulary = vocabularySource(data);
+writeFileSync(new URL('vocabulary.json', staging), JSON.stringify(vocabulary));
+writeFileSync(new URL('automata.bin', staging), writeAutomata(buildAutomata(compileVocabulary(vocabulary))));
 rmSync(packer);
 
 // Type declarations for the library entry (package.json "types").

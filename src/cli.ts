@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { ErrlookupError, EXIT, InputError, UsageError } from './errors.js';
 import { diagnose, getCatalogs } from './index.js';
 import { readCommonCommandLine, type CommandLineTable } from './argv.js';
@@ -9,15 +9,10 @@ import { renderJson } from './render/json.js';
 import { renderShort } from './render/short.js';
 import type { Finding, Report } from './types.js';
 import { escapeForTerminal } from './render/escape.js';
+import { counted, openInput } from './sources.js';
 
 export type { CliEnv } from './options.js';
 
-/**
- * Chunk size for files, the same as stdin's. Each chunk becomes one latin1 string; at 64 KiB these
- * die young in V8's new space, and peak RSS on a 500 MiB log is about 95 MiB. 1 MiB chunks ran
- * about 15% faster but peaked at 130-147 MiB, too near the 150 MiB bound.
- */
-const CHUNK_BYTES = 64 * 1024;
 
 const ISSUES_URL = 'https://github.com/errlookup/errlookup/issues';
 
@@ -103,61 +98,6 @@ function emit(io: CliEnv, report: Report, format: Format, styles: Styles, matche
 function noMatchLine(f: Finding): string {
   const asked = escapeForTerminal(f.input.code ?? f.input.message ?? (f.input.status ? `HTTP ${f.input.status}` : 'the input'));
   return `errlookup: no match for "${asked}"${f.suggestions.length ? ` (did you mean: ${f.suggestions.map(escapeForTerminal).join(', ')}?)` : ''}\n`;
-}
-
-/** The input as a stream of chunks, from a file or stdin; missing files and directories are input errors. */
-function openInput(io: CliEnv, file: string | undefined): AsyncIterable<Buffer | string> {
-  if (file === undefined || file === '-') return io.stdin;
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(file).isDirectory();
-  } catch (e) {
-    throw describeFsError(e, file);
-  }
-  if (isDirectory) throw new InputError(`cannot read "${escapeForTerminal(file)}": it is a directory`);
-  return readFileChunks(file);
-}
-
-/**
- * A file's bytes in chunks of CHUNK_BYTES, read synchronously into one reused buffer: no allocation
- * per chunk, so memory stays flat however large the file. A chunk is valid until the next one is
- * requested; the diagnoser copies what it keeps. Synchronous reads: the diagnoser is the only work
- * on the event loop, and awaiting a thread-pool read per 64 KiB chunk left it idle ~10% of the time.
- * (Reading 1 MiB at a time and handing out 64 KiB slices measured no faster.)
- */
-async function* readFileChunks(file: string): AsyncIterable<Buffer> {
-  const fd = openSync(file, 'r');
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  try {
-    for (;;) {
-      const bytesRead = readSync(fd, buffer, 0, CHUNK_BYTES, null);
-      if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function describeFsError(e: unknown, file: string): InputError {
-  const code = (e as NodeJS.ErrnoException).code;
-  const reason =
-    code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : ((e as Error).message ?? String(e));
-  return new InputError(`cannot read "${escapeForTerminal(file)}": ${reason}`);
-}
-
-/** Notes whether any non-blank byte passes, so an empty input can be told apart from one with no errors in it. */
-async function* counted(source: AsyncIterable<Buffer | string>, file: string | undefined, seen: { content: boolean }): AsyncIterable<Buffer | string> {
-  try {
-    for await (const chunk of source) {
-      // Input that is only white space is as empty as none.
-      if (!seen.content && /\S/.test(typeof chunk === 'string' ? chunk : chunk.toString('latin1'))) seen.content = true;
-      yield chunk;
-    }
-  } catch (e) {
-    if (e instanceof ErrlookupError) throw e;
-    throw describeFsError(e, file ?? 'stdin');
-  }
 }
 
 declare const ERRLOOKUP_VERSION: string | undefined;
@@ -275,100 +215,4 @@ export async function run(io: CliEnv): Promise<number> {
     io.writeError(`errlookup: internal error: ${escapeForTerminal(detail)}\nThis is a bug in errlookup; please report it at ${ISSUES_URL} with the command and input that caused it.\n`);
     return EXIT.bug;
   }
-}
-
-/** A failed write to stdout or stderr: a closed pipe ends the run quietly, anything else on one line. */
-function outputFailed(e: NodeJS.ErrnoException): never {
-  if (e.code !== 'EPIPE') {
-    try {
-      writeSync(2, `errlookup: cannot write output: ${escapeForTerminal(e.code ?? e.message)}\n`);
-    } catch {
-      // stderr is gone too: the exit status is all that is left.
-    }
-  }
-  process.exit(e.code === 'EPIPE' ? (process.exitCode ?? 0) : EXIT.usage);
-}
-
-/**
- * Writes straight to a file descriptor: process.stdout would first set up a stream, and for a pipe
- * the net module, a few milliseconds of a 30 ms start-up. A descriptor a parent left non-blocking
- * may refuse a write (EAGAIN); from then on the stream, which waits, takes the output.
- */
-function fdWriter(fd: 1 | 2): (text: string) => void {
-  let stream: NodeJS.WriteStream | undefined;
-  return (text) => {
-    if (stream) return void stream.write(text);
-    const bytes = Buffer.from(text, 'utf8');
-    let done = 0;
-    try {
-      while (done < bytes.length) done += writeSync(fd, bytes, done);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') outputFailed(e as NodeJS.ErrnoException);
-      stream = fd === 1 ? process.stdout : process.stderr;
-      stream.on('error', outputFailed);
-      stream.write(bytes.subarray(done));
-    }
-  };
-}
-
-/**
- * stdin, read straight from fd 0 in reused chunks: process.stdin would first set up a stream (and
- * for a pipe the net module). A descriptor a parent left non-blocking (EAGAIN) hands the rest over
- * to process.stdin. Like readFileChunks, a chunk is valid until the next one is requested.
- */
-async function* readStdin(): AsyncGenerator<Buffer> {
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  for (;;) {
-    let read: number;
-    try {
-      read = readSync(0, buffer, 0, CHUNK_BYTES, null);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EOF') return;
-      if (code !== 'EAGAIN') throw e;
-      yield* process.stdin as AsyncIterable<Buffer>;
-      return;
-    }
-    if (read === 0) return;
-    yield buffer.subarray(0, read);
-  }
-}
-
-/**
- * Whether a descriptor is a terminal. Pipes and files are told apart by fstat, and /dev/null (where
- * scripts send the output of `errlookup --retryable …`) by its device number, all without loading
- * the tty module, which brings in net and streams: a few milliseconds.
- */
-function isTerminal(fd: number): boolean {
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isCharacterDevice()) return false;
-    if (stat.rdev === statSync('/dev/null', { throwIfNoEntry: false })?.rdev) return false;
-  } catch {
-    return false;
-  }
-  return process.getBuiltinModule('node:tty').isatty(fd);
-}
-
-/** The process edge: wires the real argv, environment and streams to `run`. */
-export async function main(): Promise<void> {
-  // `errlookup list | head -1` closes stdout early: fdWriter stops quietly rather than die on EPIPE.
-  // Any other failure to write (a full disk) is reported on one line, with the usage/input/output status.
-  const stdoutIsTTY = isTerminal(1);
-  const code = await run({
-    argv: process.argv.slice(2),
-    env: process.env,
-    // Asked only when there is no query and no file: a character device costs loading the tty module.
-    stdin: {
-      get isTTY() {
-        return isTerminal(0);
-      },
-      [Symbol.asyncIterator]: readStdin,
-    },
-    stdoutIsTTY,
-    columns: stdoutIsTTY ? process.stdout.columns : undefined,
-    write: fdWriter(1),
-    writeError: fdWriter(2),
-  });
-  process.exitCode = code;
 }

@@ -7,15 +7,16 @@ import { admit, makeLexicon, type Lexicon } from './admit.js';
 import { addStatement, hasError, kindOf, MAX_GAP_LINES, mergeOccurrences, newOccurrence, startsAnother, type Occurrence } from './assemble.js';
 import type { CatalogSet } from './catalog.js';
 import { explain } from './explain.js';
-import { decideProvider, weigh, withNearbyClaim, type CodeOwners, type Decision } from './identify.js';
+import { aggregateKey, decideEach, foldStatusless, type Aggregate } from './findings.js';
+import { decideProvider, weigh, withNearbyClaim, type CodeOwners } from './identify.js';
 import { makeClueFinder, type ClueFinder } from './input/clues.js';
 import { makeRunners, readBody, readLine } from './input/formats.js';
 import { RegionScanner, type Region } from './input/scan.js';
 import type { Statement } from './input/statement.js';
 import { isXmlParserLoaded, loadXmlParser, makeXmlReader, mayNeedXmlParser, XML_CLOSE, type XmlReader } from './input/xml.js';
 import { findByMessage, findByName, isBareQuery, lookupReport } from './match.js';
-import { normalizeCode, normalizeMessage } from './text.js';
-import type { ErrorFacts, Evidence, Finding, Report } from './types.js';
+import { normalizeCode } from './text.js';
+import type { Evidence, Finding, Report } from './types.js';
 import { bundledVocabulary, WEIGHT, type Vocabulary } from './vocabulary.js';
 
 export interface DiagnoseOptions {
@@ -31,20 +32,6 @@ const QUERY_FALLBACK_BYTES = 64 * 1024;
 const EVIDENCE_REACH_LINES = 2;
 /** Longer than any provider message: such text is not a query. */
 const MAX_QUERY_CHARS = 600;
-
-interface Aggregate {
-  facts: ErrorFacts;
-  /** The decision, made once when the input has ended. */
-  decision: Decision;
-  count: number;
-  line: number;
-}
-
-/** What an error with no clue of its own is keyed by before the decision: its code, status and message. */
-function aggregateKey(provider: string | null, f: ErrorFacts): string {
-  const message = f.code === null && f.status === null && f.message !== null ? normalizeMessage(f.message) : '';
-  return `${provider}|${f.code ? normalizeCode(f.code) : ''}|${f.status}|${f.synthetic}|${message}`;
-}
 
 /** What the readers of one vocabulary and catalog set share: made once, on the first report. */
 interface Readers {
@@ -133,7 +120,8 @@ export class Diagnoser {
     this.#flush();
     this.#aggregate(this.#held);
     this.#held = null;
-    const findings: Finding[] = this.#foldStatusless(this.#byDecidedProvider()).map((a) => explain(this.#set, a.facts, a.decision, a.count, a.line, this.#options.provider));
+    const decided = decideEach([...this.#aggregates.values()], (facts) => decideProvider(this.#r.vocabulary, this.#r.owners, facts, [...this.#documentEvidence.values()]));
+    const findings: Finding[] = foldStatusless(decided).map((a) => explain(this.#set, a.facts, a.decision, a.count, a.line, this.#options.provider));
     if (this.#bytes <= QUERY_FALLBACK_BYTES) {
       const text = Buffer.from(this.#head, 'latin1').toString('utf8').trim();
       // One word or status is a query typed or piped by hand, as is one line in which no report could be
@@ -265,50 +253,6 @@ export class Diagnoser {
       found.count++;
     } else if (this.#aggregates.size >= MAX_FINDINGS) this.#dropped++;
     else this.#aggregates.set(key, { facts: o.facts, decision: { provider: null, reasons: [] }, count: 1, line: o.firstLine });
-  }
-
-  /**
-   * Each error's provider, decided once, and the errors keyed by it: two that differ only in the
-   * provider their own clues name (one with a clue of its own, one without) are one error.
-   */
-  #byDecidedProvider(): Aggregate[] {
-    const document = [...this.#documentEvidence.values()];
-    const all = [...this.#aggregates.values()].map((a) => ({ ...a, decision: decideProvider(this.#r.vocabulary, this.#r.owners, a.facts, document) }));
-    // An error known by its message alone is the error of a code that came with that message, if one did…
-    const coded = new Map<string, Aggregate>();
-    for (const a of all) if (a.facts.code && a.facts.message) coded.set(normalizeMessage(a.facts.message), a);
-    const merged = new Map<string, Aggregate>();
-    for (const a of all) {
-      const sameMessage = !a.facts.code && a.facts.status === null && a.facts.message ? coded.get(normalizeMessage(a.facts.message)) : undefined;
-      // …and only when its own clues, if any, name the same provider as that error's.
-      const twin = sameMessage && (a.facts.evidence.length === 0 || a.decision.provider === null || a.decision.provider === sameMessage.decision.provider) ? sameMessage : undefined;
-      const decision = twin ? twin.decision : a.decision;
-      const key = aggregateKey(decision.provider, (twin ?? a).facts);
-      const found = merged.get(key);
-      if (found) {
-        found.count += a.count;
-        found.line = Math.min(found.line, a.line);
-      } else merged.set(key, twin ? { ...twin, count: a.count, line: a.line } : a);
-    }
-    return [...merged.values()];
-  }
-
-  /** Folds an error reported without a status into the one report of the same code that has one. */
-  #foldStatusless(all: Aggregate[]): Aggregate[] {
-    const keep: Aggregate[] = [];
-    for (const a of all) {
-      if (a.facts.status === null && a.facts.code) {
-        const code = normalizeCode(a.facts.code);
-        const twins = all.filter((b) => b !== a && b.facts.status !== null && b.facts.code && normalizeCode(b.facts.code) === code && b.decision.provider === a.decision.provider);
-        if (twins.length === 1) {
-          twins[0]!.count += a.count;
-          twins[0]!.line = Math.min(twins[0]!.line, a.line);
-          continue;
-        }
-      }
-      keep.push(a);
-    }
-    return keep;
   }
 }
 

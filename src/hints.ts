@@ -1,4 +1,4 @@
-import { LiteralSet } from './literals.js';
+import { LiteralSet, type PackedLiteralSet } from './literals.js';
 
 /**
  * Hints derived from a regular expression: literal strings at least one of which every match
@@ -184,6 +184,13 @@ export function hintsOfAny(sources: readonly string[], caseInsensitive = false):
  * substring test, only when its folded form is there. Each need is then a few array reads.
  */
 export class HintTable {
+  /** Automata the build made for the tables a vocabulary makes (src/literals.ts, PackedLiteralSet). */
+  readonly #prebuilt: readonly PackedLiteralSet[];
+
+  constructor(prebuilt: readonly PackedLiteralSet[] = []) {
+    this.#prebuilt = prebuilt;
+  }
+
   readonly #literals: string[] = [];
   /** Whether literal n matches whatever its case (it is stored lower-cased). */
   readonly #folded: boolean[] = [];
@@ -192,6 +199,8 @@ export class HintTable {
   /** Per literal, for the current line: 1 found by the folded scan, 2 confirmed in its own case, -1 not there in its own case, 0 not found. */
   #found = new Int8Array(0);
   #line: string | undefined;
+  /** Whether the current line holds any literal. */
+  #any = false;
 
   /** The ids of a conjunction of needs, for `holds`; each literal is lower case when `ignoreCase`. */
   add(needs: readonly (readonly string[])[], ignoreCase: boolean): number[][] {
@@ -210,16 +219,23 @@ export class HintTable {
     );
   }
 
-  /** Starts a line: finds every literal it holds (once: a line started again is not read again). */
-  start(line: string): void {
-    if (line === this.#line && this.#set) return;
+  /** Starts a line: finds every literal it holds (once: a line started again is not read again); whether it holds any. */
+  start(line: string): boolean {
+    if (line === this.#line && this.#set) return this.#any;
     this.#line = line;
     if (!this.#set) {
-      this.#set = new LiteralSet(this.#literals.map((l, i) => [i, l.toLowerCase()]), true);
+      const literals = this.#literals.map((l, i) => [i, l.toLowerCase()] as const);
+      this.#set = new LiteralSet(literals, true, this.#prebuilt);
       this.#found = new Int8Array(this.#literals.length);
     }
     this.#found.fill(0);
-    this.#set.scan(line, this.#found);
+    return (this.#any = this.#set.scan(line, this.#found));
+  }
+
+  /** The table's automaton as data (the build writes it; see `constructor`). */
+  pack(): PackedLiteralSet {
+    this.start('');
+    return this.#set!.pack();
   }
 
   /** Whether the line holds a literal of every need (ids from `add`). */

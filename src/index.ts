@@ -1,4 +1,5 @@
-import { bundledCatalogs, type CatalogSet } from './catalog.js';
+import type { CatalogSet } from './catalog.js';
+import { bundledCatalogs } from './pack.js';
 import { normalizeMessage } from './text.js';
 import type { DiagnoseOptions } from './diagnose.js';
 import { ErrlookupError, InputError, UsageError } from './errors.js';

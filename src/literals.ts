@@ -4,6 +4,55 @@
  * than by one substring search each.
  */
 
+/**
+ * A built automaton, as the build writes it (dist/automata.bin, `writeAutomata`): building one
+ * costs some 8 ms of a start-up (a table of states × character classes); reading it back, well
+ * under one.
+ */
+export interface PackedLiteralSet {
+  /** The literals, in id order, as given: a set is reused only for the same list. */
+  literals: string[];
+  fold: boolean;
+  classOf: number[];
+  classes: number;
+  next: Uint16Array | Int32Array;
+  outStart: number[];
+  outputs: number[];
+  wide: [number, string][];
+}
+
+/** Automata in one file: a 4-byte length, a JSON head, then each transition table, 4-byte aligned. */
+export function writeAutomata(sets: readonly PackedLiteralSet[]): Buffer {
+  let at = 0;
+  const tables = sets.map(({ next }) => {
+    const place = { at, bytes: next.byteLength, wide: next instanceof Int32Array };
+    at += Math.ceil(next.byteLength / 4) * 4;
+    return place;
+  });
+  const head = Buffer.from(JSON.stringify(sets.map(({ next: _next, ...rest }, i) => ({ ...rest, table: tables[i] }))), 'utf8');
+  const start = 4 + Math.ceil(head.length / 4) * 4;
+  const file = Buffer.alloc(start + at);
+  file.writeUInt32LE(head.length, 0);
+  head.copy(file, 4);
+  for (const [i, { next }] of sets.entries()) Buffer.from(next.buffer, next.byteOffset, next.byteLength).copy(file, start + tables[i]!.at);
+  return file;
+}
+
+/** The automata `writeAutomata` wrote; the tables are views on the file's bytes, not copies. */
+export function readAutomata(file: Buffer): PackedLiteralSet[] {
+  const length = file.readUInt32LE(0);
+  const start = 4 + Math.ceil(length / 4) * 4;
+  type Head = Omit<PackedLiteralSet, 'next'> & { table: { at: number; bytes: number; wide: boolean } };
+  const heads = JSON.parse(file.toString('utf8', 4, 4 + length)) as Head[];
+  // A view needs an aligned offset: a file read whole has its own buffer, else the bytes are copied once.
+  const bytes = file.byteOffset % 4 === 0 ? file : Buffer.from(file);
+  return heads.map(({ table, ...rest }) => {
+    const offset = bytes.byteOffset + start + table.at;
+    const next = table.wide ? new Int32Array(bytes.buffer, offset, table.bytes / 4) : new Uint16Array(bytes.buffer, offset, table.bytes / 2);
+    return { ...rest, next };
+  });
+}
+
 /** An automaton over a set of literals; `scan` marks each literal the text holds. */
 export class LiteralSet {
   /** Character code (below 128) → its class; every other character is class 0, which no literal has. */
@@ -20,9 +69,28 @@ export class LiteralSet {
   /** How many literals it looks for. */
   readonly size: number;
 
-  /** Each literal with the id `scan` marks it by; `fold`: the literals are lower case and the text is read with A–Z as a–z. */
-  constructor(literals: readonly (readonly [number, string])[], fold = false) {
+  /** The literals, by id: what `pack` records. */
+  readonly #literals: string[];
+
+  /**
+   * Each literal with the id `scan` marks it by; `fold`: the literals are lower case and the text is
+   * read with A–Z as a–z. Of `prebuilt`, a packed set of the same literals is taken as it is.
+   */
+  constructor(literals: readonly (readonly [number, string])[], fold = false, prebuilt: readonly PackedLiteralSet[] = []) {
     this.#fold = fold;
+    this.#literals = [];
+    for (const [id, literal] of literals) this.#literals[id] = literal;
+    const packed = prebuilt.find((p) => p.fold === fold && sameList(p.literals, this.#literals));
+    if (packed) {
+      this.size = literals.length;
+      this.#classOf.set(packed.classOf);
+      this.#classes = packed.classes;
+      this.#next = packed.next;
+      this.#outStart = Int32Array.from(packed.outStart);
+      this.#outputs = packed.outputs;
+      this.#wide = packed.wide;
+      return;
+    }
     this.size = literals.length;
     let classes = 1;
     for (const [, literal] of literals) {
@@ -85,8 +153,22 @@ export class LiteralSet {
     this.#outStart[trie.length] = this.#outputs.length;
   }
 
-  /** Sets `found[id]` to 1 for each literal the text holds (and leaves the others as they are). */
-  scan(text: string, found: Uint8Array | Int8Array): void {
+  /** The automaton as data, for the build to write and a start-up to read back. */
+  pack(): PackedLiteralSet {
+    return {
+      literals: this.#literals,
+      fold: this.#fold,
+      classOf: [...this.#classOf],
+      classes: this.#classes,
+      next: this.#next,
+      outStart: [...this.#outStart],
+      outputs: this.#outputs,
+      wide: this.#wide,
+    };
+  }
+
+  /** Sets `found[id]` to 1 for each literal the text holds (and leaves the others as they are); whether it holds any. */
+  scan(text: string, found: Uint8Array | Int8Array): boolean {
     const next = this.#next;
     const classOf = this.#classOf;
     const classes = this.#classes;
@@ -94,14 +176,28 @@ export class LiteralSet {
     const outputs = this.#outputs;
     const fold = this.#fold;
     let state = 0;
+    let any = false;
     for (let i = 0; i < text.length; i++) {
       let c = text.charCodeAt(i);
       if (fold && c >= 65 && c <= 90) c += 32;
       state = next[state * classes + (c < 128 ? classOf[c]! : 0)]!;
       const from = outStart[state]!;
       const to = outStart[state + 1]!;
+      if (from === to) continue;
+      any = true;
       for (let o = from; o < to; o++) found[outputs[o]!] = 1;
     }
-    for (const [id, literal] of this.#wide) if ((fold ? text.toLowerCase() : text).includes(literal)) found[id] = 1;
+    for (const [id, literal] of this.#wide) {
+      if (!(fold ? text.toLowerCase() : text).includes(literal)) continue;
+      found[id] = 1;
+      any = true;
+    }
+    return any;
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

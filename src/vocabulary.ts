@@ -5,11 +5,12 @@
  * on the first report it reads. Nothing here names a provider: every name comes from the data.
  */
 import { readFileSync } from 'node:fs';
-import { besideBundle } from './catalog.js';
+import { besideBundle } from './pack.js';
 import { readData } from './data/read.js';
 import { hintsOfAny, minimal, requiredHints } from './hints.js';
 import { normalizeCode } from './text.js';
 import type { ClueWeight, Data, FieldSpellings, FormatData, ProviderData, Recognise } from './data/types.js';
+import { readAutomata, type PackedLiteralSet } from './literals.js';
 import type { Evidence } from './types.js';
 
 /** How much one kind of clue counts: a host or a provider's own header outweighs an SDK's name. */
@@ -26,6 +27,8 @@ export interface VocabularySource {
   providers: Pick<ProviderData, 'id' | 'name' | 'speaks' | 'recognise' | 'madeUpCodes'>[];
   formats: PackedFormat[];
   fields: Record<string, FieldSpellings>;
+  /** Every provider's clues found in a line's text, with their hints. */
+  lineClues: LineClueSource[];
 }
 
 /** The hints of a format: what its gate (`when`) and its patterns need, all of it ([]: nothing known). */
@@ -40,6 +43,7 @@ export function vocabularySource(data: Data): VocabularySource {
     providers: data.providers.map(({ id, name, speaks, recognise, madeUpCodes }) => ({ id, name, speaks, recognise, madeUpCodes })),
     formats: data.formats.map(({ samples: _samples, ...f }) => ({ ...f, hints: formatHints(f) })),
     fields: data.fields.fields,
+    lineClues: data.providers.flatMap((p) => (p.recognise ? lineCluesOf(p.id, p.recognise, data.fields.fields) : [])),
   };
 }
 
@@ -73,6 +77,8 @@ export interface Vocabulary {
   speaks: Map<string, readonly string[]>;
   /** Per protocol, the providers whose host or header just before a tool's error of that protocol claims it. */
   claimsNearby: Map<string, string[]>;
+  /** Prebuilt automata for the hint tables (the build's; none from source). */
+  automata: readonly PackedLiteralSet[];
 }
 
 function escapeRegExp(text: string): string {
@@ -102,12 +108,22 @@ function fieldPattern(spellings: FieldSpellings): { source: string; hints: strin
   return { source: parts.join('|'), hints: [...new Set([...(spellings.xml ?? []), ...keys].map((k) => k.toLowerCase()))] };
 }
 
-function lineCluesOf(id: string, r: Recognise, fields: Record<string, FieldSpellings>): LineClue[] {
-  const clues: LineClue[] = [];
+/** A clue found by its pattern in a line, as the build packs it: the pattern's source, its hints derived. */
+export interface LineClueSource {
+  source: string;
+  flags: string;
+  hints: string[][];
+  unless?: string;
+  evidence: Evidence;
+}
+
+function lineCluesOf(id: string, r: Recognise, fields: Record<string, FieldSpellings>): LineClueSource[] {
+  const clues: LineClueSource[] = [];
   const add = (source: string, flags: string, reason: string, weight: ClueWeight, speaks?: string, hints?: string[]) => {
     clues.push({
       hints: hints !== undefined ? [minimal(hints.map((h) => h.toLowerCase()))] : requiredHints(source, true),
-      pattern: new RegExp(source, flags),
+      source,
+      flags,
       evidence: { provider: id, reason, weight: WEIGHT[weight], ...(speaks ? { speaks } : {}) },
     });
   };
@@ -130,13 +146,13 @@ function lineCluesOf(id: string, r: Recognise, fields: Record<string, FieldSpell
     const spelled = fieldPattern(fields[b.field] ?? {});
     if (!spelled.source) continue;
     add(spelled.source, '', `${b.field} in the error`, 'body', undefined, spelled.hints);
-    if (b.unlessValue) clues[clues.length - 1]!.unless = new RegExp(b.unlessValue);
+    if (b.unlessValue) clues[clues.length - 1]!.unless = b.unlessValue;
   }
   return clues;
 }
 
 /** Compiles the packed vocabulary: regular expressions are made here, once. */
-export function compileVocabulary(source: VocabularySource): Vocabulary {
+export function compileVocabulary(source: VocabularySource, automata: readonly PackedLiteralSet[] = []): Vocabulary {
   const spellings = Object.fromEntries(['xml', 'kv', 'pairs', 'labels', 'headers', 'requestHeaders', 'query'].map((r) => [r, new Map<string, string>()])) as Vocabulary['spellings'];
   for (const [field, byReader] of Object.entries(source.fields)) {
     for (const [reader, names] of Object.entries(byReader) as [FieldReader, string[]][]) for (const name of names) spellings[reader].set(name, field);
@@ -145,12 +161,13 @@ export function compileVocabulary(source: VocabularySource): Vocabulary {
     formats: source.formats,
     fieldOrder: Object.keys(source.fields),
     spellings,
-    lineClues: [],
+    lineClues: source.lineClues.map((c) => ({ hints: c.hints, pattern: new RegExp(c.source, c.flags), ...(c.unless ? { unless: new RegExp(c.unless) } : {}), evidence: c.evidence })),
     requestIds: [],
     bodyFields: [],
     madeUpCodes: new Map(),
     speaks: new Map(),
     claimsNearby: new Map(),
+    automata,
   };
   for (const p of source.providers) {
     vocabulary.speaks.set(p.id, p.speaks ?? []);
@@ -161,7 +178,6 @@ export function compileVocabulary(source: VocabularySource): Vocabulary {
     for (const [reader, headers] of [['headers', r.headers], ['requestHeaders', r.requestHeaders]] as const) {
       for (const [name, field] of Object.entries(headers ?? {})) if (field) spellings[reader].set(name, field);
     }
-    vocabulary.lineClues.push(...lineCluesOf(p.id, r, source.fields));
     for (const s of r.requestIds ?? []) {
       vocabulary.requestIds.push({ shape: new RegExp(s.shape, s.flags ?? ''), base64: s.base64 ? new RegExp(s.base64) : null, evidence: { provider: p.id, reason: s.reason, weight: WEIGHT[s.weight ?? 'requestId'] } });
     }
@@ -174,6 +190,8 @@ export function compileVocabulary(source: VocabularySource): Vocabulary {
 }
 
 declare const ERRLOOKUP_VOCABULARY: string | undefined;
+/** The hint tables' automata, built by the build beside the vocabulary (src/input/automata.ts). */
+declare const ERRLOOKUP_AUTOMATA: string | undefined;
 
 let compiled: Vocabulary | undefined;
 
@@ -184,8 +202,10 @@ let compiled: Vocabulary | undefined;
 export function bundledVocabulary(): Vocabulary {
   if (compiled) return compiled;
   let source: VocabularySource;
+  let automata: PackedLiteralSet[] = [];
   if (typeof ERRLOOKUP_VOCABULARY === 'string') {
     source = JSON.parse(readFileSync(besideBundle(ERRLOOKUP_VOCABULARY), 'utf8')) as VocabularySource;
+    automata = readAutomata(readFileSync(besideBundle(ERRLOOKUP_AUTOMATA!)));
   } else source = vocabularySource(readData());
-  return (compiled = compileVocabulary(source));
+  return (compiled = compileVocabulary(source, automata));
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bundledCatalogs } from '../src/catalog.js';
+import { bundledCatalogs } from '../src/pack.js';
 import { checkProvider } from '../src/data/check.js';
 import { normalizeCode } from '../src/text.js';
 import { lookup, providers } from '../src/index.js';

@@ -12,20 +12,11 @@ type Input = Parameters<typeof diagnose>[0];
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const crlf = (text: string): string => text.replace(/\r?\n/g, '\r\n');
-const bom = (text: string): string => `\uFEFF${text}`;
 /** The bytes of a text, as a stream of `size`-byte chunks (cuts fall anywhere, UTF-8 sequences included). */
 async function* chunks(text: string, size: number): AsyncIterable<Buffer> {
   const bytes = Buffer.from(text, 'utf8');
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
-/** The text up to (not including) the last `</Error>`: a body whose end was lost. */
-const cutBeforeClose = (text: string): string => text.slice(0, text.lastIndexOf('</Error>'));
-/** The text cut inside the element after the last `<Code>…</Code>`: a body cut mid-element. */
-const cutMidElement = (text: string): string => {
-  const code = text.lastIndexOf('</Code>');
-  const open = text.indexOf('>', text.indexOf('<', code + '</Code>'.length));
-  return text.slice(0, open + 8);
-};
 
 interface Want {
   provider?: string | null;
@@ -90,8 +81,6 @@ async function expectBodiless(input: Input, provider: string, status: number, no
   if (note) expect(f.notes.join('\n')).toMatch(note);
   return f;
 }
-
-const evidenceOf = async (input: Input) => (await diagnose(input)).findings.map((f) => f.input.evidence).flat();
 
 
 describe('several errors in one input', () => {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { admit, makeLexicon } from '../src/admit.js';
-import { bundledCatalogs } from '../src/catalog.js';
+import { bundledCatalogs } from '../src/pack.js';
 import { readData } from '../src/data/read.js';
 import { makeRunners, readBody, readLine } from '../src/input/formats.js';
 import type { Statement } from '../src/input/statement.js';

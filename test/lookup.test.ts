@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bundledCatalogs } from '../src/catalog.js';
+import { bundledCatalogs } from '../src/pack.js';
 import { normalizeCode } from '../src/text.js';
 import { readData } from '../src/data/read.js';
 import { lookup, providers } from '../src/index.js';

@@ -17,12 +17,15 @@ import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeCommandLine, readCommonCommandLine } from '../src/argv.js';
-import { bufferSource, bundledCatalogs, catalogOf, fileSource, openCatalogs, packCatalogs } from '../src/catalog.js';
+import { catalogOf } from '../src/catalog.js';
+import { buildAutomata } from '../src/input/automata.js';
+import { readAutomata, writeAutomata } from '../src/literals.js';
+import { bufferSource, bundledCatalogs, fileSource, openCatalogs, packCatalogs } from '../src/pack.js';
 import { readData } from '../src/data/read.js';
 import { diagnose, lookup } from '../src/index.js';
 import { makeClueFinder } from '../src/input/clues.js';
 import { makeRunners, readLine } from '../src/input/formats.js';
-import { distanceAtLeast, editDistance, similarity } from '../src/match.js';
+import { distanceAtLeast, editDistance, similarity } from '../src/fuzzy.js';
 import type { CliEnv, MainOptions } from '../src/options.js';
 import { buildProgram } from '../src/program.js';
 import { normalizeCode, normalizeMessage } from '../src/text.js';
@@ -169,6 +172,21 @@ describe('the packed data (dist/catalogs.json, dist/vocabulary.json)', () => {
   });
   it('hold the vocabulary of data/, with the hints derived now', () => {
     expect(JSON.parse(readFileSync(`${ROOT}/dist/vocabulary.json`, 'utf8'))).toEqual(JSON.parse(JSON.stringify(vocabularySource(data))));
+  });
+  it('hold the hint tables\' automata (dist/automata.bin) as a run from data/ builds them, and a run takes them as they are', () => {
+    const built = buildAutomata(compileVocabulary(vocabularySource(data)));
+    const file = readFileSync(`${ROOT}/dist/automata.bin`);
+    expect(file.equals(writeAutomata(built))).toBe(true);
+    const read = readAutomata(file);
+    expect(read.map((a) => ({ ...a, next: [...a.next] }))).toEqual(built.map((a) => ({ ...a, next: [...a.next] })));
+    // A table given the packed automaton of its own literals takes it, and finds what a table built from scratch finds.
+    const packed = makeRunners(compileVocabulary(vocabularySource(data), read));
+    const fresh = makeRunners(compileVocabulary(vocabularySource(data)));
+    for (const line of ['HTTP/1.1 403 Forbidden', '<Code>NoSuchKey</Code>', 'x-ms-error-code: ServerBusy', 'googleapi: Error 404: No such object']) {
+      packed.hints.start(line);
+      fresh.hints.start(line);
+      expect(packed.list.map((r) => packed.hints.holds(r.hints)), line).toEqual(fresh.list.map((r) => fresh.hints.holds(r.hints)));
+    }
   });
 });
 

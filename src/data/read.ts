@@ -1,6 +1,6 @@
 /**
  * Reads data/ from disk and checks it: what the build packs, and what tests and a run from source
- * use directly. A packed build never calls this (src/catalog.ts, src/vocabulary.ts).
+ * use directly. A packed build never calls this (src/pack.ts, src/vocabulary.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { checkData, checkFields, checkFormat, checkProvider } from './check.js';

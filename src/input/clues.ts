@@ -15,24 +15,21 @@ export interface ClueFinder {
   ofRequestId(requestId: string): Evidence | null;
   /** What the fields an error carries say: an AuthenticationErrorDetail is Azure's, a TraceId COS's. */
   ofFields(fields: Record<string, string>): Evidence[];
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  /** The table that tests the clues' hints (the build packs its automaton). */
+  hints: HintTable;
 }
 
 export function makeClueFinder(vocabulary: Vocabulary): ClueFinder {
   const clues = vocabulary.lineClues;
-  const table = new HintTable();
+  const table = new HintTable(vocabulary.automata);
   const needs = clues.map((c) => table.add(c.hints, true));
-  // One cheap first test, from every clue's hints: most lines hold none, and then nothing more is looked for.
+  // Most lines hold no clue's literal: then, unless some clue needs none, nothing more is looked for.
   const always = clues.some((c) => c.hints.length === 0);
-  const filter = always ? null : new RegExp([...new Set(clues.flatMap((c) => c.hints.flat()))].map(escapeRegExp).join('|'), 'i');
   return {
+    hints: table,
     inText(text) {
       const found: Evidence[] = [];
-      if (filter && !filter.test(text)) return found;
-      table.start(text);
+      if (!table.start(text) && !always) return found;
       for (const [i, clue] of clues.entries()) {
         if (!table.holds(needs[i]!)) continue;
         if (!clue.unless) {

@@ -10,7 +10,7 @@ import { WEIGHT } from '../vocabulary.js';
 import { readJsonBody } from './json.js';
 import { unquote } from './message.js';
 import { HintTable } from '../hints.js';
-import { makeReaders, readerHints, type Reader } from './readers.js';
+import { makeReaders, readerHints, whenFirstRead, type Reader } from './readers.js';
 import { isSuccess, type Parts, type Statement } from './statement.js';
 
 /** A format made ready to read lines. Every field is always set: one shape for all, read in a hot loop. */
@@ -115,7 +115,7 @@ export interface Runners {
 /** The runners for a vocabulary. */
 export function makeRunners(vocabulary: Vocabulary): Runners {
   const readers = makeReaders(vocabulary);
-  const table = new HintTable();
+  const table = new HintTable(vocabulary.automata);
   const list = vocabulary.formats.map((f): Runner => {
     // A reader's own names, and whatever its gate (`when`) needs.
     const own = f.reader && f.reader !== 'json' ? readerHints(vocabulary, f.reader) : { hints: [], ignoreCase: false };
@@ -130,7 +130,7 @@ export function makeRunners(vocabulary: Vocabulary): Runners {
       near: f.near ? new RegExp(f.near) : null,
       after: f.after ? { pattern: new RegExp(f.after.pattern), role: f.after.role } : null,
       messageBefore: f.messageBefore ? { strip: new RegExp(f.messageBefore.strip), shape: new RegExp(f.messageBefore.shape) } : null,
-      read: f.reader === 'json' ? () => null : f.reader ? readers[f.reader] : patternReader(f),
+      read: f.reader === 'json' ? () => null : f.reader ? readers[f.reader] : whenFirstRead(() => patternReader(f)),
       names: n
         ? {
             evidence: { provider: n.provider!, reason: n.reason, weight: WEIGHT.name, ...(n.speaks ? { speaks: n.speaks } : {}) },

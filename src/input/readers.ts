@@ -202,13 +202,19 @@ function lastSentencesReader(): Reader {
 /** Every reader, made for this vocabulary. */
 export function makeReaders(vocabulary: Vocabulary): Record<Exclude<ReaderName, 'json'>, Reader> {
   return {
-    headers: headersReader(vocabulary),
-    kv: kvReader(vocabulary),
-    pairs: pairsReader(vocabulary),
-    labels: labelsReader(vocabulary),
-    query: queryReader(vocabulary),
+    headers: whenFirstRead(() => headersReader(vocabulary)),
+    kv: whenFirstRead(() => kvReader(vocabulary)),
+    pairs: whenFirstRead(() => pairsReader(vocabulary)),
+    labels: whenFirstRead(() => labelsReader(vocabulary)),
+    query: whenFirstRead(() => queryReader(vocabulary)),
     'last-sentences': lastSentencesReader(),
   };
+}
+
+/** A reader made when a line first gets to it: most inputs need few readers, and each builds tens of expressions. */
+export function whenFirstRead(make: () => Reader): Reader {
+  let reader: Reader | undefined;
+  return (line, before) => (reader ??= make())(line, before);
 }
 
 /** The literals a reader's lines must hold one of (lower-cased when `ignoreCase`): the names it reads; [] when none is known. */
