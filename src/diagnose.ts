@@ -51,6 +51,10 @@ function readersFor(set: CatalogSet): Readers {
     const vocabulary = bundledVocabulary();
     const owners: CodeOwners = {
       nameOf: (provider) => set.catalog(provider)?.name ?? provider,
+      sendersOf(message) {
+        const byMessage = findByMessage(set, message);
+        return byMessage?.score === 1 ? [...new Set(byMessage.refs.filter((r) => !r.catalog.generic).map((r) => r.catalog.provider))] : [];
+      },
       providersOf: (code) => [...new Set((findByName(set, code)?.refs ?? []).filter((r) => !r.catalog.generic).map((r) => r.catalog.provider))],
       wordingOf(code, message) {
         const byMessage = findByMessage(set, message);
@@ -121,7 +125,9 @@ export class Diagnoser {
     this.#aggregate(this.#held);
     this.#held = null;
     const decided = decideEach([...this.#aggregates.values()], (facts) => decideProvider(this.#r.vocabulary, this.#r.owners, facts, [...this.#documentEvidence.values()]));
-    const findings: Finding[] = foldStatusless(decided).map((a) => explain(this.#set, a.facts, a.decision, a.count, a.line, this.#options.provider));
+    const findings: Finding[] = foldStatusless(decided).map((a) =>
+      explain(this.#set, a.facts, a.decision, a.count, a.line, this.#options.provider, a.decision.protocol ? this.#r.vocabulary.protocols.get(a.decision.protocol) : undefined),
+    );
     if (this.#bytes <= QUERY_FALLBACK_BYTES) {
       const text = Buffer.from(this.#head, 'latin1').toString('utf8').trim();
       // One word or status is a query typed or piped by hand, as is one line in which no report could be
@@ -196,7 +202,7 @@ export class Diagnoser {
       if (!this.#occurrence) this.#open(region.line);
       addStatement(this.#occurrence!, st, region.line, this.#r.clues);
     }
-    for (const e of evidence) if (e.weight > WEIGHT.name && this.#isClaimant(e.provider)) this.#claims.set(e.provider, { line: region.line, evidence: e });
+    for (const e of evidence) if (e.provider !== null && e.weight > WEIGHT.name && this.#isClaimant(e.provider)) this.#claims.set(e.provider, { line: region.line, evidence: e });
     if (evidence.length > 0) {
       this.#recent.push({ line: region.line, evidence });
       if (this.#recent.length > EVIDENCE_REACH_LINES) this.#recent.shift();
@@ -252,7 +258,7 @@ export class Diagnoser {
     if (found) {
       found.count++;
     } else if (this.#aggregates.size >= MAX_FINDINGS) this.#dropped++;
-    else this.#aggregates.set(key, { facts: o.facts, decision: { provider: null, reasons: [] }, count: 1, line: o.firstLine });
+    else this.#aggregates.set(key, { facts: o.facts, decision: { provider: null, protocol: null, reasons: [] }, count: 1, line: o.firstLine });
   }
 }
 

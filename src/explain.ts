@@ -73,12 +73,25 @@ function matchEntries(set: CatalogSet, facts: ErrorFacts, provider: string | nul
   return matched;
 }
 
-/** The finding for one error, reported under its decided provider (or the one --provider names). */
-export function explain(set: CatalogSet, facts: ErrorFacts, decision: Decision, count: number, line: number | null, only: string | undefined): Finding {
+/** What a finding needs of a protocol (data/protocols.json). */
+export interface ProtocolInfo {
+  server: string;
+  reference: string;
+  note: string;
+}
+
+/**
+ * The finding for one error, reported under its decided provider (or the one --provider names).
+ * An error only a protocol's clues speak of is an unnamed server's, explained by the entries of the
+ * protocol's reference provider.
+ */
+export function explain(set: CatalogSet, facts: ErrorFacts, decision: Decision, count: number, line: number | null, only: string | undefined, protocol?: ProtocolInfo): Finding {
   const notes: string[] = [];
   const provider = only ?? decision.provider;
   const evidence = only ? ['--provider option'] : decision.reasons;
-  const matched = matchEntries(set, facts, provider, only, notes);
+  const unnamed = provider === null && protocol !== undefined ? protocol : undefined;
+  const matched = matchEntries(set, facts, provider ?? unnamed?.reference ?? null, only, notes);
+  if (unnamed && matched.some((m) => m.ref.catalog.provider === unnamed.reference)) notes.unshift(unnamed.note);
   let matches = matched.map((m) => toMatch(m.ref, m.match, m.score));
   const clock = checkClock(
     matched.some((m) => m.ref.entry.clock === true),
@@ -94,6 +107,8 @@ export function explain(set: CatalogSet, facts: ErrorFacts, decision: Decision, 
       message: facts.message,
       requestId: facts.requestId,
       provider,
+      protocol: decision.protocol,
+      server: unnamed?.server ?? null,
       evidence,
       fields: facts.fields,
     },

@@ -96,7 +96,7 @@ export function parseStatusMask(mask: string): (status: number) => boolean {
 
 function listFinding(matches: Match[], query: string | null, provider: string | undefined): Finding {
   return {
-    input: { kind: 'list', code: null, status: null, message: query, requestId: null, provider: provider ?? null, evidence: [], fields: {} },
+    input: { kind: 'list', code: null, status: null, message: query, requestId: null, provider: provider ?? null, protocol: null, server: null, evidence: [], fields: {} },
     count: 1,
     line: null,
     matches,

@@ -210,6 +210,8 @@ export async function lookupReport(set: CatalogSet, query: string, options: Look
       message: kind === 'text' ? q : null,
       requestId: null,
       provider: options.provider ?? null,
+      protocol: null,
+      server: null,
       evidence: options.provider ? ['--provider option'] : [],
       fields: {},
     },

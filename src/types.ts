@@ -83,7 +83,8 @@ export type InputKind =
 
 /** A provider and the reason errlookup believes it sent the error. */
 export interface Evidence {
-  provider: string;
+  /** Who the clue names; null for a clue that names only a protocol (an AWS SDK: `speaks` says which). */
+  provider: string | null;
   reason: string;
   weight: number;
   /** The clue says the request went through this protocol (`s3-api`): providers that do not speak it did not answer. */
@@ -118,7 +119,11 @@ export interface Finding {
     message: string | null;
     requestId: string | null;
     provider: string | null;
-    /** Why the provider was chosen, strongest first. */
+    /** The protocol the request went through, when the input says (`s3-api`), whoever answered. */
+    protocol: string | null;
+    /** Who answered, in words, when no provider is named but the protocol is ("an S3-compatible server"). */
+    server: string | null;
+    /** Why the provider (or the protocol) was chosen, strongest first. */
     evidence: string[];
     fields: Record<string, string>;
   };

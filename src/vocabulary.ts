@@ -9,7 +9,7 @@ import { besideBundle } from './pack.js';
 import { readData } from './data/read.js';
 import { hintsOfAny, minimal, requiredHints } from './hints.js';
 import { normalizeCode } from './text.js';
-import type { ClueWeight, Data, FieldSpellings, FormatData, ProviderData, Recognise } from './data/types.js';
+import type { ClueWeight, Data, FieldSpellings, FormatData, ProtocolData, ProviderData, Recognise } from './data/types.js';
 import { readAutomata, type PackedLiteralSet } from './literals.js';
 import type { Evidence } from './types.js';
 
@@ -25,6 +25,7 @@ export type PackedFormat = Omit<FormatData, 'samples'> & { hints: string[][] };
 /** The part of data/ that reading text needs. */
 export interface VocabularySource {
   providers: Pick<ProviderData, 'id' | 'name' | 'speaks' | 'recognise' | 'madeUpCodes'>[];
+  protocols: ProtocolData[];
   formats: PackedFormat[];
   fields: Record<string, FieldSpellings>;
   /** Every provider's clues found in a line's text, with their hints. */
@@ -42,8 +43,11 @@ export function vocabularySource(data: Data): VocabularySource {
   return {
     providers: data.providers.map(({ id, name, speaks, recognise, madeUpCodes }) => ({ id, name, speaks, recognise, madeUpCodes })),
     formats: data.formats.map(({ samples: _samples, ...f }) => ({ ...f, hints: formatHints(f) })),
+    protocols: data.protocols,
     fields: data.fields.fields,
-    lineClues: data.providers.flatMap((p) => (p.recognise ? lineCluesOf(p.id, p.recognise, data.fields.fields) : [])),
+    lineClues: [...data.providers.map((p) => ({ owner: p.id, speaks: undefined, recognise: p.recognise })), ...data.protocols.map((p) => ({ owner: null, speaks: p.id, recognise: p.recognise }))].flatMap((o) =>
+      o.recognise ? lineCluesOf(o.owner, o.speaks, o.recognise, data.fields.fields) : [],
+    ),
   };
 }
 
@@ -54,6 +58,8 @@ export interface LineClue {
   pattern: RegExp;
   /** A value (the pattern's first group that matched) of this shape is no clue. */
   unless?: RegExp;
+  /** Only a value of this shape is a clue. */
+  value?: RegExp;
   evidence: Evidence;
 }
 
@@ -69,14 +75,16 @@ export interface Vocabulary {
   lineClues: LineClue[];
   /** Request-ID shapes, and what each says. */
   requestIds: { shape: RegExp; base64: RegExp | null; evidence: Evidence }[];
-  /** Fields only one provider's errors carry. */
-  bodyFields: { field: string; unless: RegExp | null; evidence: Evidence }[];
+  /** Fields only one provider's (or one protocol's) errors carry. */
+  bodyFields: { field: string; unless: RegExp | null; value: RegExp | null; evidence: Evidence }[];
   /** Codes SDKs make up for a status, normalised, and the status (0: none). */
   madeUpCodes: Map<string, number>;
   /** The protocols each provider speaks. */
   speaks: Map<string, readonly string[]>;
   /** Per protocol, the providers whose host or header just before a tool's error of that protocol claims it. */
   claimsNearby: Map<string, string[]>;
+  /** The protocols (data/protocols.json): who answers in words, and the provider whose entries define the codes. */
+  protocols: Map<string, { name: string; server: string; reference: string; note: string }>;
   /** Prebuilt automata for the hint tables (the build's; none from source). */
   automata: readonly PackedLiteralSet[];
 }
@@ -114,26 +122,29 @@ export interface LineClueSource {
   flags: string;
   hints: string[][];
   unless?: string;
+  value?: string;
   evidence: Evidence;
 }
 
-function lineCluesOf(id: string, r: Recognise, fields: Record<string, FieldSpellings>): LineClueSource[] {
+/** The line clues of a provider (`owner`), or of a protocol (no owner; every clue `speaks` it). */
+function lineCluesOf(owner: string | null, protocol: string | undefined, r: Recognise, fields: Record<string, FieldSpellings>): LineClueSource[] {
   const clues: LineClueSource[] = [];
-  const add = (source: string, flags: string, reason: string, weight: ClueWeight, speaks?: string, hints?: string[]) => {
+  const add = (source: string, flags: string, reason: string, weight: ClueWeight, speaks = protocol, hints?: string[]) => {
     clues.push({
       hints: hints !== undefined ? [minimal(hints.map((h) => h.toLowerCase()))] : requiredHints(source, true),
       source,
       flags,
-      evidence: { provider: id, reason, weight: WEIGHT[weight], ...(speaks ? { speaks } : {}) },
+      evidence: { provider: owner, reason, weight: WEIGHT[weight], ...(speaks ? { speaks } : {}) },
     });
   };
   for (const h of r.hosts ?? []) add(h.pattern, h.flags ?? '', h.reason, 'host', h.speaks);
   const headers = Object.keys(r.headers ?? {});
   if (headers.length > 0) add(`\\b(?:${headers.map(escapeRegExp).join('|')})\\b`, 'i', headerReason(headers), 'header', undefined, headers);
   for (const prefix of r.headerPrefixes ?? []) {
-    // Any other header with the prefix: one a client sent or a message names ("x-cos-acl value invalid") says less.
+    // Any other header with the prefix: one a message names ("x-cos-acl value invalid") says less, and
+    // one on a request line of curl -v ("> x-cos-storage-class: …") says only what the client sent.
     const own = headers.filter((h) => h.startsWith(prefix)).map((h) => escapeRegExp(h.slice(prefix.length)));
-    add(`\\b${escapeRegExp(prefix)}${own.length ? `(?!${own.join('|')})` : ''}[a-z]`, 'i', `an ${prefix}* header named`, 'name', undefined, [prefix]);
+    add(`(?<!^\\s*>\\s*)\\b${escapeRegExp(prefix)}${own.length ? `(?!${own.join('|')})` : ''}[a-z]`, 'i', `an ${prefix}* header named`, 'name', undefined, [prefix]);
   }
   if (r.server?.length) {
     // The value of a Server header, however it was printed: `Server: X`, `'Server': 'X'`, `"server":"X"`, `Server: [X]`.
@@ -145,8 +156,9 @@ function lineCluesOf(id: string, r: Recognise, fields: Record<string, FieldSpell
     // An element or key only this provider's errors have, named in the text: present even when empty or redacted.
     const spelled = fieldPattern(fields[b.field] ?? {});
     if (!spelled.source) continue;
-    add(spelled.source, '', `${b.field} in the error`, 'body', undefined, spelled.hints);
+    add(spelled.source, '', b.reason ?? `${b.field} in the error`, 'body', undefined, spelled.hints);
     if (b.unlessValue) clues[clues.length - 1]!.unless = b.unlessValue;
+    if (b.value) clues[clues.length - 1]!.value = b.value;
   }
   return clues;
 }
@@ -161,30 +173,45 @@ export function compileVocabulary(source: VocabularySource, automata: readonly P
     formats: source.formats,
     fieldOrder: Object.keys(source.fields),
     spellings,
-    lineClues: source.lineClues.map((c) => ({ hints: c.hints, pattern: new RegExp(c.source, c.flags), ...(c.unless ? { unless: new RegExp(c.unless) } : {}), evidence: c.evidence })),
+    lineClues: source.lineClues.map((c) => ({
+      hints: c.hints,
+      pattern: new RegExp(c.source, c.flags),
+      ...(c.unless ? { unless: new RegExp(c.unless) } : {}),
+      ...(c.value ? { value: new RegExp(c.value) } : {}),
+      evidence: c.evidence,
+    })),
     requestIds: [],
     bodyFields: [],
     madeUpCodes: new Map(),
     speaks: new Map(),
     claimsNearby: new Map(),
+    protocols: new Map(source.protocols.map((p) => [p.id, { name: p.name, server: p.server, reference: p.reference, note: p.note }])),
     automata,
   };
+  const owners = [...source.providers.map((p) => ({ id: p.id as string | null, speaks: undefined as string | undefined, r: p.recognise })), ...source.protocols.map((p) => ({ id: null, speaks: p.id, r: p.recognise }))];
   for (const p of source.providers) {
     vocabulary.speaks.set(p.id, p.speaks ?? []);
     for (const [code, status] of Object.entries(p.madeUpCodes ?? {})) vocabulary.madeUpCodes.set(normalizeCode(code), status);
-    const r = p.recognise;
+  }
+  for (const { id, speaks, r } of owners) {
     if (!r) continue;
+    const as = (reason: string, weight: number): Evidence => ({ provider: id, reason, weight, ...(speaks ? { speaks } : {}) });
     // A provider's own headers are the headers reader's spellings of the fields they fill.
     for (const [reader, headers] of [['headers', r.headers], ['requestHeaders', r.requestHeaders]] as const) {
       for (const [name, field] of Object.entries(headers ?? {})) if (field) spellings[reader].set(name, field);
     }
     for (const s of r.requestIds ?? []) {
-      vocabulary.requestIds.push({ shape: new RegExp(s.shape, s.flags ?? ''), base64: s.base64 ? new RegExp(s.base64) : null, evidence: { provider: p.id, reason: s.reason, weight: WEIGHT[s.weight ?? 'requestId'] } });
+      vocabulary.requestIds.push({ shape: new RegExp(s.shape, s.flags ?? ''), base64: s.base64 ? new RegExp(s.base64) : null, evidence: as(s.reason, WEIGHT[s.weight ?? 'requestId']) });
     }
     for (const b of r.bodyFields ?? []) {
-      vocabulary.bodyFields.push({ field: b.field, unless: b.unlessValue ? new RegExp(b.unlessValue) : null, evidence: { provider: p.id, reason: `${b.field} in the error`, weight: WEIGHT.body } });
+      vocabulary.bodyFields.push({
+        field: b.field,
+        unless: b.unlessValue ? new RegExp(b.unlessValue) : null,
+        value: b.value ? new RegExp(b.value) : null,
+        evidence: as(b.reason ?? `${b.field} in the error`, WEIGHT.body),
+      });
     }
-    for (const protocol of r.claimsNearby ?? []) vocabulary.claimsNearby.set(protocol, [...(vocabulary.claimsNearby.get(protocol) ?? []), p.id]);
+    if (id !== null) for (const protocol of r.claimsNearby ?? []) vocabulary.claimsNearby.set(protocol, [...(vocabulary.claimsNearby.get(protocol) ?? []), id]);
   }
   return vocabulary;
 }

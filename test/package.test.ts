@@ -39,7 +39,7 @@ describe('the packed package', () => {
     const prefix = join(work, 'global');
     npm(['install', '-g', '--prefix', prefix, tarball], work);
     const bin = join(prefix, 'bin', 'errlookup');
-    expect(execFileSync(bin, ['--format', 'short', 'ServerBusy'], { encoding: 'utf8' })).toBe('azure-blob ServerBusy 503 throttling\n');
+    expect(execFileSync(bin, ['--format', 'short', '--provider', 'azure-blob', 'ServerBusy'], { encoding: 'utf8' })).toBe('azure-blob ServerBusy 503 throttling\n');
     expect(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()).toMatch(/^\d+\.\d+\.\d+$/);
   }, 180_000);
 
@@ -51,7 +51,7 @@ describe('the packed package', () => {
     writeFileSync(
       join(app, 'main.mjs'),
       `import { diagnose, lookup, providers } from 'errlookup';
-const d = await diagnose('<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>4442587FB7D0A2F9</RequestId><HostId>x</HostId></Error>');
+const d = await diagnose('<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>4442587FB7D0A2F9</RequestId><HostId>ZkPmmNGqUZn2i1kqEPKVRoEV0hSGZmzsW2UJhZcxIPnkDqeKdIK6C8tKDSX1nb5/ApOX1sAUtjk=</HostId></Error>');
 const l = await lookup('nosuchkey', { provider: 'tencent-cos' });
 console.log(JSON.stringify({ d: d.findings[0].matches[0].code, p: d.findings[0].input.provider, r: d.findings[0].matches[0].retryable, l: l.findings[0].matches.map((m) => m.provider + ':' + m.code), n: providers().map((p) => p.id).sort() }));`,
     );

@@ -52,7 +52,7 @@ function check(s: Sample, findings: Finding[], expect_ = s.expect): void {
   const f = s.findings ? findings[0]! : theFinding(s, findings);
   const want = expect_ ?? {};
   const input = f.input;
-  const got = { provider: input.provider, code: input.code, status: input.status, requestId: input.requestId, message: input.message, kind: input.kind, line: f.line, count: f.count };
+  const got = { provider: input.provider, protocol: input.protocol, server: input.server, code: input.code, status: input.status, requestId: input.requestId, message: input.message, kind: input.kind, line: f.line, count: f.count };
   const { evidence, notes, matches, matchRetry, clock, skewSeconds, fields, ...facts } = want;
   expect(got).toMatchObject(facts);
   if (!s.findings) {

@@ -4,7 +4,7 @@
  */
 import { RETRY_CLASSES, type BodilessNote, type CatalogEntry, type RetryClass } from '../types.js';
 import { normalizeCode } from '../text.js';
-import type { Data, FieldsData, FormatData, ProviderData } from './types.js';
+import type { Data, FieldsData, FormatData, ProtocolData, ProviderData } from './types.js';
 
 /** A broken data file: a bug in errlookup's data, never the user's input. */
 export class DataError extends Error {
@@ -94,6 +94,8 @@ function checkRecognise(fail: Fail, raw: unknown): void {
   for (const [i, c] of list('bodyFields').entries()) {
     if (!isText(c.field)) fail(`recognise.bodyFields ${i}: needs a field`);
     if (c.unlessValue !== undefined) checkPattern(fail, `recognise.bodyFields ${i}`, c.unlessValue);
+    if (c.value !== undefined) checkPattern(fail, `recognise.bodyFields ${i} value`, c.value);
+    if (c.value !== undefined && !isText(c.sample)) fail(`recognise.bodyFields ${i}: a value shape needs a sample of it`);
   }
   for (const name of ['headers', 'requestHeaders'] as const) {
     const headers = r[name];
@@ -200,6 +202,20 @@ export function checkFields(raw: unknown): FieldsData {
   return raw as unknown as FieldsData;
 }
 
+/** Checks data/protocols.json. */
+export function checkProtocols(raw: unknown): ProtocolData[] {
+  const fail: Fail = (message) => {
+    throw new DataError('protocols.json', message);
+  };
+  if (!isObject(raw) || !Array.isArray(raw.protocols)) return fail('needs a "protocols" array');
+  return raw.protocols.map((p: unknown) => {
+    if (!isObject(p) || typeof p.id !== 'string' || !ID.test(p.id)) return fail(`bad protocol id ${JSON.stringify(isObject(p) ? p.id : p)}`);
+    for (const key of ['name', 'server', 'reference', 'note'] as const) if (!isText(p[key])) fail(`${p.id}: missing ${key}`);
+    checkRecognise((m) => fail(`${p.id}: ${m}`), p.recognise);
+    return p as unknown as ProtocolData;
+  });
+}
+
 /** Checks what the files say of each other: ids unique, names resolved, formats' references known. */
 export function checkData(data: Data): Data {
   const providers = new Set<string>();
@@ -216,10 +232,17 @@ export function checkData(data: Data): Data {
     if (f.names?.provider !== undefined && !data.providers.some((p) => p.id === f.names!.provider)) throw new DataError(file, `names an unknown provider "${f.names.provider}"`);
     for (const other of f.yieldsTo ?? []) if (!formats.has(other)) throw new DataError(file, `yields to an unknown format "${other}"`);
   }
-  for (const p of data.providers) {
+  for (const p of [...data.providers, ...data.protocols]) {
+    const file = 'reference' in p ? 'protocols.json' : `providers/${p.id}.json`;
     for (const [h, field] of Object.entries({ ...p.recognise?.headers, ...p.recognise?.requestHeaders })) {
-      if (field !== '' && !fields.has(field)) throw new DataError(`providers/${p.id}.json`, `header "${h}" fills "${field}", which data/fields.json does not name`);
+      if (field !== '' && !fields.has(field)) throw new DataError(file, `header "${h}" fills "${field}", which data/fields.json does not name`);
     }
+  }
+  for (const p of data.protocols) {
+    if (!data.providers.some((q) => q.id === p.reference && q.speaks?.includes(p.id))) throw new DataError('protocols.json', `${p.id}: the reference "${p.reference}" is no provider that speaks it`);
+  }
+  for (const f of data.formats) {
+    if (f.names?.speaks !== undefined && !data.protocols.some((p) => p.id === f.names!.speaks)) throw new DataError(`formats/${f.id}.json`, `names an unknown protocol "${f.names.speaks}"`);
   }
   return data;
 }

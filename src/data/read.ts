@@ -3,7 +3,7 @@
  * use directly. A packed build never calls this (src/pack.ts, src/vocabulary.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { checkData, checkFields, checkFormat, checkProvider } from './check.js';
+import { checkData, checkFields, checkFormat, checkProtocols, checkProvider } from './check.js';
 import type { Data } from './types.js';
 
 /** data/, beside src/ in the repo. */
@@ -32,5 +32,5 @@ export function readData(dir: URL = DATA_DIR): Data {
     if (!f) throw new Error(`data/formats.json: "${id}" has no file data/formats/${id}.json`);
     return f;
   });
-  return checkData({ providers, formats, fields: checkFields(readJson(dir, 'fields.json')) });
+  return checkData({ providers, protocols: checkProtocols(readJson(dir, 'protocols.json')), formats, fields: checkFields(readJson(dir, 'fields.json')) });
 }

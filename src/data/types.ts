@@ -34,6 +34,12 @@ export interface BodyFieldClue {
   field: string;
   /** A value of this shape is anybody's (an OpenTelemetry trace ID is no COS TraceId). */
   unlessValue?: string;
+  /** Only a value of this shape is this provider's (AWS's HostId is base64; MinIO's is hex, Ceph's names a zone). */
+  value?: string;
+  /** The evidence's words, when not "<field> in the error". */
+  reason?: string;
+  /** With `value`: a value of the shape, which the recogniser test reads. */
+  sample?: string;
 }
 
 /** A request-ID shape this provider issues. */
@@ -83,6 +89,20 @@ export interface ProviderData {
   sdkExceptions?: Record<string, SdkException>;
   bodiless?: Record<string, BodilessNote>;
   entries: CatalogEntry[];
+}
+
+/** A protocol several providers answer in (data/protocols.json). */
+export interface ProtocolData {
+  id: string;
+  name: string;
+  /** Who answered, in words, when only the protocol is known: "an S3-compatible server". */
+  server: string;
+  /** The provider whose catalog defines the protocol's codes. */
+  reference: string;
+  /** What a finding from an unnamed server says of the reference provider's entries. */
+  note: string;
+  /** Clues that name only the protocol. */
+  recognise?: Recognise;
 }
 
 export type Role = 'marks' | 'opens' | 'continues' | 'repeats';
@@ -178,6 +198,7 @@ export interface FieldsData {
 /** Everything data/ holds, checked. */
 export interface Data {
   providers: ProviderData[];
+  protocols: ProtocolData[];
   formats: FormatData[];
   fields: FieldsData;
 }

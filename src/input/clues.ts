@@ -32,12 +32,13 @@ export function makeClueFinder(vocabulary: Vocabulary): ClueFinder {
       if (!table.start(text) && !always) return found;
       for (const [i, clue] of clues.entries()) {
         if (!table.holds(needs[i]!)) continue;
-        if (!clue.unless) {
+        if (!clue.unless && !clue.value) {
           if (clue.pattern.test(text)) found.push(clue.evidence);
           continue;
         }
         const m = clue.pattern.exec(text);
-        if (m && !clue.unless.test(m.slice(1).find((g) => g !== undefined) ?? '')) found.push(clue.evidence);
+        const value = m?.slice(1).find((g) => g !== undefined) ?? '';
+        if (m && !clue.unless?.test(value) && (!clue.value || clue.value.test(value))) found.push(clue.evidence);
       }
       return found;
     },
@@ -54,7 +55,7 @@ export function makeClueFinder(vocabulary: Vocabulary): ClueFinder {
       const found: Evidence[] = [];
       for (const b of vocabulary.bodyFields) {
         const value = Object.hasOwn(fields, b.field) ? fields[b.field] : undefined;
-        if (value !== undefined && !NOTHING.test(value.trim()) && !b.unless?.test(value.trim())) found.push(b.evidence);
+        if (value !== undefined && !NOTHING.test(value.trim()) && !b.unless?.test(value.trim()) && (!b.value || b.value.test(value.trim()))) found.push(b.evidence);
       }
       return found;
     },

@@ -133,7 +133,7 @@ export function makeRunners(vocabulary: Vocabulary): Runners {
       read: f.reader === 'json' ? () => null : f.reader ? readers[f.reader] : whenFirstRead(() => patternReader(f)),
       names: n
         ? {
-            evidence: { provider: n.provider!, reason: n.reason, weight: WEIGHT.name, ...(n.speaks ? { speaks: n.speaks } : {}) },
+            evidence: { provider: n.provider ?? null, reason: n.reason, weight: WEIGHT.name, ...(n.speaks ? { speaks: n.speaks } : {}) },
             when: Object.entries(n.when ?? {}).map(([field, p]) => [field, new RegExp(p)]),
           }
         : null,
@@ -182,8 +182,16 @@ function yields(formats: readonly string[], statements: readonly Statement[]): b
   return false;
 }
 
-export function readLine(runners: Runners, line: string, before: string | undefined, fallback = false): Statement[] {
+/** A line as a format reads it: without trailing space, and out of the backticks Markdown put around it ("` ErrorCode:ServerBusy`"). */
+function lineText(line: string): string {
   const text = line.trimEnd();
+  const start = text.length - text.trimStart().length;
+  if (text.length - start < 3 || text[start] !== '`' || text[text.length - 1] !== '`' || text[start + 1] === '`') return text;
+  return text.slice(start + 1, -1).trim();
+}
+
+export function readLine(runners: Runners, line: string, before: string | undefined, fallback = false): Statement[] {
+  const text = lineText(line);
   const found: Statement[] = [];
   let coded = false;
   const hints = runners.hints;

@@ -87,8 +87,8 @@ function renderInput(c: Styles, f: Finding, width: number | undefined): string[]
   const what = [input.code ?? (input.status ? 'no error code' : 'error'), input.status ? `HTTP ${input.status}` : null].filter(Boolean).join(', ');
   const seen = f.count > 1 ? `seen ${f.count} times, first on line ${f.line}` : f.line !== null ? `line ${f.line}` : '';
   const lines = [`${c.bold(`▶ ${escapeForTerminal(what)}`)}${seen ? c.dim(`  (${seen})`) : ''}`];
-  if (input.provider) {
-    const name = f.matches.find((m) => m.provider === input.provider)?.providerName ?? input.provider;
+  if (input.provider || input.server) {
+    const name = input.provider ? (f.matches.find((m) => m.provider === input.provider)?.providerName ?? input.provider) : input.server!;
     lines.push(`  ${label(c, 'Provider')} ${name}${input.evidence.length ? c.dim(` (${escapeForTerminal(input.evidence.join(', '))})`) : ''}`);
   }
   if (input.message) lines.push(`  ${label(c, 'Message')} ${escapeForTerminal(input.message)}`);

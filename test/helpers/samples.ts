@@ -26,6 +26,9 @@ export interface SampleRow {
   /** What the only finding (or, with `finds`, the one it names) says. */
   expect?: {
     provider?: string | null;
+    /** The protocol the request went through (`s3-api`), and who answered in words when no provider is named. */
+    protocol?: string | null;
+    server?: string | null;
     code?: string | null;
     status?: number | null;
     requestId?: string | null;
