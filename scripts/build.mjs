@@ -202,7 +202,7 @@ await build({
 });
 const { readData, catalogOf, packCatalogs, vocabularySource, compileVocabulary, buildAutomata, writeAutomata } = await import(packer.href);
 const data = readData(new URL('../data/', import.meta.url));
-writeFileSync(new URL('catalogs.json', staging), packCatalogs(data.providers.map(catalogOf)));
+writeFileSync(new URL('catalogs.json', staging), packCatalogs(data.providers.map((p, _, all) => catalogOf(p, all))));
 // With the hint tables' automata built here: building them costs a start-up some 8 ms (src/literals.ts).
 const vocabulary = vocabularySource(data);
 writeFileSync(new URL('vocabulary.json', staging), JSON.stringify(vocabulary));

@@ -1,3 +1,4 @@
+import { normalizeCode } from './text.js';
 import type { ProviderData } from './data/types.js';
 import type { Catalog, CatalogEntry } from './types.js';
 
@@ -136,8 +137,15 @@ class EntryRef implements CatalogEntryRef {
   }
 }
 
-/** A provider's catalog: its data file without what recognises it in raw text. */
-export function catalogOf(p: ProviderData): Catalog {
+/**
+ * A provider's catalog: its data file without what recognises it in raw text, and with the entries
+ * it inherits (`inherits`) from the provider it answers like, among `all`.
+ */
+export function catalogOf(p: ProviderData, all: readonly ProviderData[] = []): Catalog {
+  const base = p.inherits ? all.find((q) => q.id === p.inherits!.from) : undefined;
+  const own = new Set(p.entries.flatMap((e) => [e.code, ...(e.aliases ?? [])].map(normalizeCode)));
+  const inherited = (base?.entries ?? []).filter((e) => ![e.code, ...(e.aliases ?? [])].some((n) => own.has(normalizeCode(n)))).map((e) => ({ ...e, inherited: true }));
+  const entries = inherited.length > 0 ? [...p.entries, ...inherited].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)) : p.entries;
   return {
     provider: p.id,
     name: p.name,
@@ -145,8 +153,9 @@ export function catalogOf(p: ProviderData): Catalog {
     checkedAgainst: p.checkedAgainst,
     docs: p.docs,
     generic: p.generic === true,
-    bodiless: p.bodiless ?? {},
+    bodiless: { ...base?.bodiless, ...p.bodiless },
     sdkExceptions: p.sdkExceptions ?? {},
-    entries: p.entries,
+    ...(p.inherits ? { inheritNote: p.inherits.note } : {}),
+    entries,
   };
 }

@@ -92,6 +92,9 @@ export function explain(set: CatalogSet, facts: ErrorFacts, decision: Decision, 
   const unnamed = provider === null && protocol !== undefined ? protocol : undefined;
   const matched = matchEntries(set, facts, provider ?? unnamed?.reference ?? null, only, notes);
   if (unnamed && matched.some((m) => m.ref.catalog.provider === unnamed.reference)) notes.unshift(unnamed.note);
+  // An entry a provider answers with but another wrote: its fix may name the other's tools.
+  const inherited = matched.find((m) => m.ref.entry.inherited && m.ref.catalog.inheritNote);
+  if (inherited) notes.push(inherited.ref.catalog.inheritNote!);
   let matches = matched.map((m) => toMatch(m.ref, m.match, m.score));
   const clock = checkClock(
     matched.some((m) => m.ref.entry.clock === true),

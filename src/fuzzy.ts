@@ -180,7 +180,7 @@ function scoreHits(index: Fuse<FuzzyItem>, needle: string, isText: boolean, prov
   // fuse.js works in 32-character windows: a long needle costs time and finds nothing more.
   const hits = index.search(needle.slice(0, 64), { limit: 30 });
   const scored = hits
-    .filter((h) => !provider || h.item.ref.catalog.provider === provider)
+    .filter((h) => (provider ? h.item.ref.catalog.provider === provider : h.item.ref.catalog.inheritNote === undefined || !h.item.ref.entry.inherited))
     .map((h) => ({ item: h.item, score: score(needle, h.item.key, isText) }))
     .sort((a, b) => b.score - a.score);
   const best = scored[0]?.score ?? 0;

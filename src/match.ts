@@ -44,9 +44,13 @@ export function toMatch({ catalog, entry }: CatalogEntryRef, match: MatchKind, s
   };
 }
 
+/**
+ * The entries of one provider, or of all: then without the copies a provider inherits (Wasabi's
+ * S3 entries are S3's, listed once, under S3).
+ */
 function inScope(refs: readonly CatalogEntryRef[] | undefined, provider: string | undefined): CatalogEntryRef[] {
   if (!refs) return [];
-  return provider ? refs.filter((r) => r.catalog.provider === provider) : [...refs];
+  return provider ? refs.filter((r) => r.catalog.provider === provider) : refs.filter((r) => r.catalog.inheritNote === undefined || !r.entry.inherited);
 }
 
 /** The code with any `Type.` or `Type::` qualifier dropped: `StorageErrorCode.SERVER_BUSY` → `SERVER_BUSY`. */

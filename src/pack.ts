@@ -196,5 +196,5 @@ export function besideBundle(name: string): string | URL {
  */
 export function bundledCatalogs(): CatalogSet {
   if (typeof ERRLOOKUP_CHECKED_CATALOGS === 'string') return openCatalogs(fileSource(besideBundle(ERRLOOKUP_CHECKED_CATALOGS)));
-  return openCatalogs(bufferSource(Buffer.from(packCatalogs(readData().providers.map(catalogOf)))));
+  return openCatalogs(bufferSource(Buffer.from(packCatalogs(readData().providers.map((p, _, all) => catalogOf(p, all))))));
 }

@@ -20,6 +20,8 @@ export interface CatalogEntry {
   docs: string;
   aliases?: string[];
   service?: string;
+  /** The entry is the `inherits.from` provider's, which this one answers with (data/README.md). */
+  inherited?: boolean;
 }
 
 /** What a provider's body-less response (a HEAD, say) with this status usually means. */
@@ -48,6 +50,8 @@ export interface Catalog {
   generic: boolean;
   bodiless: Record<string, BodilessNote>;
   sdkExceptions: Record<string, SdkException>;
+  /** Said of a finding matched to an entry inherited from another provider's catalog. */
+  inheritNote?: string;
   entries: CatalogEntry[];
 }
 

@@ -123,6 +123,7 @@ export function checkProvider(file: string, raw: unknown): ProviderData {
   if (!isHttps(raw.docs)) fail('docs must be an https URL');
   if (raw.aliases !== undefined && (!isTexts(raw.aliases) || !raw.aliases.every((a) => ID.test(a)))) fail('aliases must be lower-case ids');
   if (raw.speaks !== undefined && !isTexts(raw.speaks)) fail('speaks must be an array of protocol names');
+  if (raw.inherits !== undefined && (!isObject(raw.inherits) || !isText(raw.inherits.from) || !isText(raw.inherits.note))) fail('inherits needs from (a provider id) and note');
   checkRecognise(fail, raw.recognise);
   if (!Array.isArray(raw.entries) || raw.entries.length === 0) return fail('entries must be a non-empty array');
   const seen = new Map<string, string>();
@@ -237,6 +238,9 @@ export function checkData(data: Data): Data {
     for (const [h, field] of Object.entries({ ...p.recognise?.headers, ...p.recognise?.requestHeaders })) {
       if (field !== '' && !fields.has(field)) throw new DataError(file, `header "${h}" fills "${field}", which data/fields.json does not name`);
     }
+  }
+  for (const p of data.providers) {
+    if (p.inherits && !data.providers.some((q) => q.id === p.inherits!.from && !q.inherits)) throw new DataError(`providers/${p.id}.json`, `inherits from "${p.inherits.from}", which is no provider with entries of its own`);
   }
   for (const p of data.protocols) {
     if (!data.providers.some((q) => q.id === p.reference && q.speaks?.includes(p.id))) throw new DataError('protocols.json', `${p.id}: the reference "${p.reference}" is no provider that speaks it`);

@@ -88,6 +88,11 @@ export interface ProviderData {
   madeUpCodes?: Record<string, number>;
   sdkExceptions?: Record<string, SdkException>;
   bodiless?: Record<string, BodilessNote>;
+  /**
+   * A provider that answers with another's codes (Wasabi, IBM COS with S3's): every entry of `from`
+   * that this file does not have is its too, and a finding matched to one says `note`.
+   */
+  inherits?: { from: string; note: string };
   entries: CatalogEntry[];
 }
 
