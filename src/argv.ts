@@ -17,6 +17,8 @@ export interface OptionSpec {
   takesValue: boolean;
   /** `--no-x`: false when given, true by default. */
   negates: boolean;
+  /** Given any number of times, each value kept (`--file a --file b`): a list, empty by default. */
+  repeats?: boolean;
   choices?: string[];
 }
 
@@ -29,7 +31,7 @@ export interface CommandLineTable {
 /** What the table says of a program: built from commander's own Command (the build and the tests call this). */
 export function describeCommandLine(program: {
   commands: readonly { name(): string; aliases(): string[] }[];
-  options: readonly { long?: string; short?: string; negate: boolean; required: boolean; optional: boolean; argChoices?: string[]; attributeName(): string }[];
+  options: readonly { long?: string; short?: string; negate: boolean; required: boolean; optional: boolean; argChoices?: string[]; defaultValue?: unknown; attributeName(): string }[];
 }): CommandLineTable {
   const help = ['-h', '--help', '-v', '--version', '-V'];
   return {
@@ -42,6 +44,7 @@ export function describeCommandLine(program: {
         key: o.attributeName(),
         takesValue: o.required || o.optional,
         negates: o.negate,
+        ...(Array.isArray(o.defaultValue) ? { repeats: true } : {}),
         ...(o.argChoices ? { choices: [...o.argChoices] } : {}),
       })),
   };
@@ -51,7 +54,10 @@ export function describeCommandLine(program: {
 export function readCommonCommandLine(table: CommandLineTable, argv: readonly string[]): { query: string[]; opts: Record<string, unknown> } | null {
   const query: string[] = [];
   // As commander has it: a negating option's key is true unless the option is given.
-  const opts: Record<string, unknown> = Object.fromEntries(table.options.filter((o) => o.negates).map((o) => [o.key, true]));
+  const opts: Record<string, unknown> = Object.fromEntries([
+    ...table.options.filter((o) => o.negates).map((o) => [o.key, true]),
+    ...table.options.filter((o) => o.repeats).map((o) => [o.key, [] as string[]]),
+  ]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (!arg.startsWith('-') || arg === '-') {
@@ -71,7 +77,8 @@ export function readCommonCommandLine(table: CommandLineTable, argv: readonly st
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value === '' || value.startsWith('-')) return null;
     if (spec.choices && !spec.choices.includes(value)) return null;
-    opts[spec.key] = value;
+    if (spec.repeats) (opts[spec.key] as string[]).push(value);
+    else opts[spec.key] = value;
   }
   return { query, opts };
 }

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { ErrlookupError, EXIT, InputError, UsageError } from './errors.js';
-import { diagnose, getCatalogs } from './index.js';
+import { ErrlookupError, EXIT } from './errors.js';
+import { diagnose, getCatalogs, list } from './index.js';
+import { planInputs, STATUS_MASK } from './inputs.js';
 import { readCommonCommandLine, type CommandLineTable } from './argv.js';
 import { chooseFormat, EXAMPLES, type CliEnv, type Format, type MainOptions, type OutputOptions } from './options.js';
 import { renderGithub } from './render/github.js';
-import { chalkStyles, PLAIN, renderHuman, type Styles } from './render/human.js';
+import { chalkStyles, missLine, PLAIN, renderHuman, type Styles } from './render/human.js';
 import { renderJson } from './render/json.js';
 import { renderShort } from './render/short.js';
 import type { Finding, Report } from './types.js';
@@ -56,18 +57,18 @@ async function stylesFor(io: CliEnv, opts: OutputOptions): Promise<Styles> {
   return chalkStyles(new Chalk({ level }));
 }
 
-function render(io: CliEnv, report: Report, opts: OutputOptions, styles: Styles): number {
+function render(io: CliEnv, report: Report, opts: OutputOptions, styles: Styles, showFiles = false): number {
   const format = chooseFormat(opts);
   const matched = hasMatch(report);
   if (opts.retryable) {
-    if (format !== 'human') emit(io, report, format, styles, matched);
+    if (format !== 'human') emit(io, report, format, styles, matched, showFiles);
     return isRetryable(report) ? EXIT.match : EXIT.noMatch;
   }
-  emit(io, report, format, styles, matched);
+  emit(io, report, format, styles, matched, showFiles);
   return matched ? EXIT.match : EXIT.noMatch;
 }
 
-function emit(io: CliEnv, report: Report, format: Format, styles: Styles, matched: boolean): void {
+function emit(io: CliEnv, report: Report, format: Format, styles: Styles, matched: boolean, showFiles: boolean): void {
   switch (format) {
     case 'json':
       io.write(renderJson(report));
@@ -85,7 +86,7 @@ function emit(io: CliEnv, report: Report, format: Format, styles: Styles, matche
         io.writeError('errlookup: no storage error found in the input\n');
         return;
       }
-      const text = renderHuman(report, { styles, width: io.stdoutIsTTY && io.columns ? Math.min(io.columns, 110) : undefined });
+      const text = renderHuman(report, { styles, width: io.stdoutIsTTY && io.columns ? Math.min(io.columns, 110) : undefined, showFiles });
       if (matched) io.write(text);
       else io.writeError(text);
       return;
@@ -96,8 +97,7 @@ function emit(io: CliEnv, report: Report, format: Format, styles: Styles, matche
 }
 
 function noMatchLine(f: Finding): string {
-  const asked = escapeForTerminal(f.input.code ?? f.input.message ?? (f.input.status ? `HTTP ${f.input.status}` : 'the input'));
-  return `errlookup: no match for "${asked}"${f.suggestions.length ? ` (did you mean: ${f.suggestions.map(escapeForTerminal).join(', ')}?)` : ''}\n`;
+  return `${missLine(f)}${f.suggestions.length ? ` (did you mean: ${f.suggestions.map(escapeForTerminal).join(', ')}?)` : ''}\n`;
 }
 
 declare const ERRLOOKUP_VERSION: string | undefined;
@@ -128,26 +128,43 @@ function renderListing(io: CliEnv, report: Report, opts: OutputOptions): number 
 }
 
 /**
- * The main command: looks up the query, or diagnoses the file or stdin, and prints the report.
- * Returns the exit status; `help` prints the usage, for a bare `errlookup` on a terminal.
+ * The main command: looks up the queries, or diagnoses the files (or stdin), and prints one report.
+ * Returns the exit status; `help` gives the short usage, for a bare `errlookup` on a terminal.
  */
-async function runMain(io: CliEnv, query: string[], opts: MainOptions, help: () => Promise<string>): Promise<number> {
+async function runMain(io: CliEnv, args: string[], opts: MainOptions, help: () => Promise<string>): Promise<number> {
   chooseFormat(opts);
-  const text = query.join(' ');
-  if (text.trim() && opts.file !== undefined) throw new UsageError('give either a query or --file, not both');
-  let report: Report;
-  if (text.trim()) {
-    report = await diagnose(text, { provider: opts.provider });
+  const set = getCatalogs();
+  const fileOptions = typeof opts.file === 'string' ? [opts.file] : (opts.file ?? []);
+  const plan = planInputs(set, args, fileOptions);
+  const scope = { provider: opts.provider };
+  const findings: Finding[] = [];
+  if (plan.queries.length > 0) {
+    for (const query of plan.queries) {
+      const report = STATUS_MASK.test(query) ? list({ ...scope, status: query }) : await diagnose(query, scope);
+      // A query typed as an argument has no line of its own, unless it is a whole pasted report.
+      for (const f of report.findings) findings.push(query.includes('\n') ? f : { ...f, line: null });
+    }
   } else {
-    if (opts.file === undefined && io.stdin.isTTY) {
+    const sources = plan.files.length > 0 ? plan.files : ['-'];
+    if (plan.files.length === 0 && io.stdin.isTTY) {
       io.writeError(await help());
       return EXIT.usage;
     }
-    const seen = { content: false };
-    report = await diagnose(counted(openInput(io, opts.file), opts.file, seen), { provider: opts.provider });
-    if (!seen.content) throw new InputError(`no input: ${opts.file && opts.file !== '-' ? `"${escapeForTerminal(opts.file)}" is empty` : 'stdin was empty'}`);
+    let empty = 0;
+    for (const file of sources) {
+      const seen = { content: false };
+      const report = await diagnose(counted(openInput(io, file), file === '-' ? undefined : file, seen), scope);
+      if (!seen.content) empty++;
+      for (const f of report.findings) findings.push(file === '-' ? f : { ...f, file });
+    }
+    if (empty === sources.length) {
+      // An empty log (a clean run, /dev/null) is nothing found, not a usage error: a CI step that scans one must not look broken.
+      io.writeError(`errlookup: nothing to read: ${sources.length === 1 ? (sources[0] === '-' ? 'stdin was empty' : `"${escapeForTerminal(sources[0]!)}" is empty`) : 'every input was empty'}\n`);
+      if (chooseFormat(opts) === 'json') io.write(renderJson({ findings: [] }));
+      return EXIT.noMatch;
+    }
   }
-  return render(io, report, opts, await stylesFor(io, opts));
+  return render(io, { findings }, opts, await stylesFor(io, opts), plan.files.length > 1);
 }
 
 /** Reads the command line with commander and runs what it says. */

@@ -38,7 +38,7 @@ export async function diagnose(input: string | Buffer | AsyncIterable<Buffer | s
     // A word or a status the catalogs know is answered by lookup: the diagnoser would reach the same
     // answer (a test compares the two), after loading and compiling its report readers.
     const looked = await lookupReport(set, input, options);
-    if (looked.findings[0]!.matches.length > 0) return looked;
+    if (looked.findings[0]!.matches.length > 0 || looked.findings[0]!.notes.length > 0) return looked;
   }
   // The report readers: loaded on first use, since a lookup needs none of them.
   const { diagnoseStream, diagnoseText } = await import('./diagnose.js');

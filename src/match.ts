@@ -179,6 +179,11 @@ export async function lookupQuery(set: CatalogSet, query: string, options: Looku
   return findFuzzy(set, q, provider);
 }
 
+/** "A", "A and B", "A, B and C". */
+function listOf(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
 /** An SDK exception that names a kind of failure rather than a code (data: `sdkExceptions`), and whose it is. */
 function findSdkException(set: CatalogSet, name: string, provider: string | undefined): { provider: string; exception: SdkException } | null {
   const key = name.toLowerCase();
@@ -204,6 +209,21 @@ const STATUS_QUERY = /^(?:HTTP(?:\/[\d.]+)?\s+)?([1-5]\d\d)(?:\s+(\S.*))?$/i;
 export async function lookupReport(set: CatalogSet, query: string, options: LookupOptions = {}): Promise<Report> {
   const q = query.trim();
   const result = await lookupQuery(set, q, options);
+  if (result.matches.length === 0 && options.provider) {
+    // A code of other providers, asked of one that does not send it: say who does.
+    const elsewhere = findByName(set, q);
+    if (elsewhere) {
+      const names = [...new Set(elsewhere.refs.filter((r) => !r.catalog.generic).map((r) => r.catalog.name))];
+      const own = set.catalog(options.provider)?.name ?? options.provider;
+      if (names.length > 0) result.note = `${q} is not a${/^[AEIOU]/.test(own) ? 'n' : ''} ${own} code; ${listOf(names)} ${names.length === 1 ? 'sends' : 'send'} it`;
+    }
+  }
+  const asStatus = STATUS_QUERY.exec(q);
+  if (result.matches.length === 0 && !result.note) {
+    // What to try instead: a success status is no error; words may be found in meanings and fixes.
+    if (asStatus && Number(asStatus[1]) < 400) result.note = `HTTP ${asStatus[1]} is not an error status (1xx informational, 2xx success, 3xx redirection): look for the error elsewhere in the response`;
+    else if (result.suggestions.length === 0 && /^[a-z][a-z ]*$/i.test(q)) result.note = `no code or message "${q}"; try errlookup search ${q}`;
+  }
   const status = STATUS_QUERY.exec(q);
   const kind: InputKind = status && !status[2] ? 'status' : /\s/.test(q) ? 'text' : 'code';
   const finding: Finding = {

@@ -45,7 +45,8 @@ export interface OutputOptions {
 
 /** The main command's options. */
 export interface MainOptions extends OutputOptions {
-  file?: string;
+  /** --file, given any number of times (a string from the command line's fast path of old callers). */
+  file?: string[] | string;
   provider?: string;
 }
 

@@ -32,7 +32,7 @@ export function buildProgram(io: CliEnv, actions: ProgramActions, version: strin
     .description('Explain a failed cloud-storage request: Azure Blob Storage, Tencent Cloud COS and Amazon S3 error codes, HTTP statuses, XML/JSON error bodies, curl transcripts, SDK errors and AzCopy logs.')
     .usage('[options] [code|status|message...]')
     .argument('[query...]', 'an error code, an HTTP status, a provider message, or a whole error report')
-    .option('-f, --file <path>', 'read the error report from a file ("-" for stdin)')
+    .option('-f, --file <path>', 'read an error report from a file ("-" for stdin); may be given more than once', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('-p, --provider <id>', 'only this provider (see `errlookup providers`)')
     .option('--retryable', 'print nothing; exit 0 if retrying can help, 1 if not or nothing matched')
     .option('--json', 'print one JSON document (same as --format json)')

@@ -133,6 +133,8 @@ export interface Finding {
   };
   count: number;
   line: number | null;
+  /** The file it was read from, when it came from one (not stdin, not an argument). */
+  file?: string;
   matches: Match[];
   /** Close candidates when nothing matched well. */
   suggestions: string[];

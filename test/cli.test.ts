@@ -64,12 +64,12 @@ describe('errlookup <query>', () => {
     const { stdout } = await expectCli(['--format', 'short', 'NoSuchKey'], 0);
     const sharing = providersWithCode('NoSuchKey');
     expect(sharing.length).toBeGreaterThan(1);
-    expect(stdout).toBe(sharing.map((p) => `${p} NoSuchKey 404 permanent\n`).join(''));
+    expect(stdout).toBe(sharing.map((p) => `${p} NoSuchKey 404 permanent exact 1 -\n`).join(''));
   });
 
   it('narrows with --provider and rejects an unknown one with exit 2, naming the valid ids', async () => {
     const { stdout } = await expectCli(['--format', 'short', '--provider', 'tencent-cos', 'NoSuchKey'], 0);
-    expect(stdout).toBe('tencent-cos NoSuchKey 404 permanent\n');
+    expect(stdout).toBe('tencent-cos NoSuchKey 404 permanent exact 1 -\n');
     const bad = await expectCli(['--provider', 'azur', 'ServerBusy'], 2);
     expect(bad.stderr).toMatch(/^errlookup: unknown provider "azur" \(did you mean azure-blob\? known: [a-z0-9-]+(?:, [a-z0-9-]+)+\)\n$/);
     for (const p of providers()) expect(bad.stderr).toContain(p.id);
@@ -132,12 +132,11 @@ describe('errlookup on stdin and --file', () => {
   it('reports unreadable input with exit 2 and one line', async () => {
     expect((await expectCli(['--file', join(tmp, 'missing.log')], 2)).stderr).toBe(`errlookup: cannot read "${join(tmp, 'missing.log')}": no such file\n`);
     expect((await expectCli(['--file', tmp], 2)).stderr).toBe(`errlookup: cannot read "${tmp}": it is a directory\n`);
-    expect((await expectCli([], 2, '')).stderr).toBe('errlookup: no input: stdin was empty\n');
-    expect((await expectCli(['--file', join(tmp, 'body.xml'), 'ServerBusy'], 2)).stderr).toMatch(/^errlookup: give either a query or --file/);
+    expect((await expectCli(['--file', join(tmp, 'body.xml'), 'ServerBusy'], 2)).stderr).toMatch(/^errlookup: give either a query or files/);
   });
 
-  it('treats white space alone as empty input', async () => {
-    expect((await expectCli([], 2, '  \n\n \t\n')).stderr).toBe('errlookup: no input: stdin was empty\n');
+  it('treats empty input, or white space alone, as nothing found: exit 1 and one line', async () => {
+    for (const stdin of ['', '  \n\n \t\n']) expect((await expectCli([], 1, stdin)).stderr).toBe('errlookup: nothing to read: stdin was empty\n');
   });
 
   it('gives the same answer for a report as an argument and on stdin', async () => {
@@ -155,18 +154,24 @@ describe('errlookup on stdin and --file', () => {
 });
 
 describe('output formats', () => {
-  it('--format short prints provider, code, statuses and retry class', async () => {
+  it('--format short prints provider, code, statuses, retry class, how it matched, count and where', async () => {
     const { stdout } = await expectCli(['--format', 'short', 'InvalidObjectState', '--provider', 'tencent-cos'], 0);
-    expect(stdout).toBe('tencent-cos InvalidObjectState 403,409 permanent\n');
+    expect(stdout).toBe('tencent-cos InvalidObjectState 403,409 permanent exact 1 -\n');
   });
 
   it('--format github prints one ::error annotation with the code, provider and fix', async () => {
     const { stdout } = await expectCli(['--format', 'github'], 0, xmlBody);
     expect(stdout).toMatch(/^::error title=errlookup%3A NoSuchKey \(Amazon S3%2C HTTP 404\)::.*Fix: .*Retry: no \(permanent\)\./);
-    expect(stdout.trim().split('\n')).toHaveLength(1);
+    // One annotation, then the one-line summary.
+    expect(stdout.trim().split('\n')).toEqual([expect.stringMatching(/^::error /), 'errlookup: 1 distinct error, 1 occurrence: NoSuchKey']);
+    // A code several providers share: one annotation, naming the others it may be.
     const shared = await expectCli(['--format', 'github', 'NoSuchKey'], 0);
     const names = new Map(providers().map((p) => [p.id, p.name]));
-    expect(shared.stdout.trim().split('\n').map((l) => /title=errlookup%3A (\w+) \(([^%]+)%2C/.exec(l)?.slice(1).join('@'))).toEqual(providersWithCode('NoSuchKey').map((p) => `NoSuchKey@${names.get(p)}`));
+    const [first, ...others] = providersWithCode('NoSuchKey');
+    const annotations = shared.stdout.trim().split('\n').filter((l) => l.startsWith('::'));
+    expect(annotations).toHaveLength(1);
+    expect(annotations[0]).toContain(`NoSuchKey (${names.get(first!)}`);
+    for (const p of others) expect(annotations[0]).toContain(`NoSuchKey (${names.get(p)})`);
   });
 
   it.each([
@@ -198,7 +203,7 @@ describe('--retryable', () => {
     expect((await runCli(['--retryable'], { stdin: throttled })).code).toBe(0);
     expect((await runCli(['--retryable'], { stdin: curlHead })).code).toBe(1);
     const shell = await runCli([], {});
-    expect(shell.code).toBe(2); // sanity: no stdin content is an input error
+    expect(shell.code).toBe(1); // sanity: nothing on stdin is nothing found
   });
 
   it('exits 1 when any error found is unmatched or not retryable', async () => {

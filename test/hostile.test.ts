@@ -286,12 +286,12 @@ describe('hostile input', () => {
     }
   });
 
-  it('empty stdin: exit 2, one "errlookup: " line', async () => {
-    for (const args of [[], ['--json'], ['--file', '-']]) {
+  it('empty stdin: exit 1 (nothing found), one "errlookup: " line; --json still prints its document', async () => {
+    for (const args of [[], ['--json'], ['--file', '-'], ['-']]) {
       const r = await runCli(args, { stdin: '' });
       expectNoCrash(r);
-      expect(r.code).toBe(2);
-      expect(r.stdout).toBe('');
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe(args.includes('--json') ? `${JSON.stringify({ schemaVersion: 1, findings: [] }, null, 2)}\n` : '');
       expect(isOneErrorLine(r.stderr), JSON.stringify(r.stderr)).toBe(true);
     }
   });

@@ -7,6 +7,8 @@ export interface HumanOptions {
   styles: Styles;
   /** Wrap prose to this many columns (a terminal's width); undefined keeps one line per field, for grep. */
   width?: number;
+  /** Several files were read: each finding says which, as `file:line`. */
+  showFiles?: boolean;
 }
 
 const RETRY_TEXT = {
@@ -82,10 +84,11 @@ function renderMatch(c: Styles, m: Match, indent: string, width: number | undefi
 }
 
 /** What the input said, for findings read from a report rather than typed as a query. */
-function renderInput(c: Styles, f: Finding, width: number | undefined): string[] {
+function renderInput(c: Styles, f: Finding, width: number | undefined, showFiles: boolean): string[] {
   const { input } = f;
   const what = [input.code ?? (input.status ? 'no error code' : 'error'), input.status ? `HTTP ${input.status}` : null].filter(Boolean).join(', ');
-  const seen = f.count > 1 ? `seen ${f.count} times, first on line ${f.line}` : f.line !== null ? `line ${f.line}` : '';
+  const at = f.line === null ? '' : showFiles && f.file ? `${escapeForTerminal(f.file)}:${f.line}` : `line ${f.line}`;
+  const seen = f.count > 1 ? `seen ${f.count} times, first on ${at}` : at;
   const lines = [`${c.bold(`▶ ${escapeForTerminal(what)}`)}${seen ? c.dim(`  (${seen})`) : ''}`];
   if (input.provider || input.server) {
     const name = input.provider ? (f.matches.find((m) => m.provider === input.provider)?.providerName ?? input.provider) : input.server!;
@@ -102,6 +105,13 @@ function renderInput(c: Styles, f: Finding, width: number | undefined): string[]
   }
   for (const note of f.notes) lines.push(`  ${label(c, 'Note')} ${wrap(escapeForTerminal(note), 13, width)}`);
   return lines;
+}
+
+/** A query that matched nothing, on one line: why, or what it asked. */
+export function missLine(f: Finding): string {
+  if (f.notes.length > 0) return `errlookup: ${escapeForTerminal(f.notes.join('; '))}`;
+  const asked = escapeForTerminal(f.input.code ?? f.input.message ?? String(f.input.status ?? ''));
+  return `errlookup: no match for "${asked}"`;
 }
 
 function isQuery(f: Finding): boolean {
@@ -121,12 +131,11 @@ export function renderHuman(report: Report, options: HumanOptions): string {
   for (const f of report.findings) {
     const lines: string[] = [];
     const query = isQuery(f);
-    if (!query) lines.push(...renderInput(c, f, options.width));
-    // A query's notes say what the query itself was (an SDK's exception name for a status).
-    else for (const note of f.notes) lines.push(`${label(c, 'Note')} ${wrap(escapeForTerminal(note), 11, options.width)}`, '');
+    if (!query) lines.push(...renderInput(c, f, options.width, options.showFiles === true));
+    // A query's notes say what the query itself was (an SDK's exception name for a status); a miss's, why it missed.
+    else if (f.matches.length > 0) for (const note of f.notes) lines.push(`${label(c, 'Note')} ${wrap(escapeForTerminal(note), 11, options.width)}`, '');
     if (f.matches.length === 0) {
-      const asked = escapeForTerminal(f.input.code ?? f.input.message ?? String(f.input.status ?? ''));
-      lines.push(query ? `errlookup: no match for "${asked}"` : `  ${c.dim('no catalog entry matches this error')}`);
+      lines.push(query ? missLine(f) : `  ${c.dim('no catalog entry matches this error')}`);
       if (f.suggestions.length) lines.push(`${query ? '' : '  '}Did you mean: ${f.suggestions.map(escapeForTerminal).join(', ')}?`);
     }
     f.matches.forEach((m, i) => {
