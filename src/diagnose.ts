@@ -3,6 +3,7 @@
  * one error each (src/assemble.ts) → its provider, decided once (src/identify.ts) → a finding with
  * the entries it matched (src/explain.ts). Memory stays bounded whatever the input's size.
  */
+import { TextDecoder as UTF16 } from 'node:util';
 import { admit, makeLexicon, type Lexicon } from './admit.js';
 import { addStatement, hasError, kindOf, MAX_GAP_LINES, mergeOccurrences, newOccurrence, startsAnother, type Occurrence } from './assemble.js';
 import type { CatalogSet } from './catalog.js';
@@ -100,6 +101,8 @@ export class Diagnoser {
   readonly #nearby = new WeakMap<Occurrence, Evidence[]>();
   #head = '';
   #bytes = 0;
+  /** For UTF-16 input (a byte-order mark first): the decoder that turns it into UTF-8, chunk by chunk. */
+  #utf16: UTF16 | null | undefined;
   #dropped = 0;
 
   constructor(set: CatalogSet, options: DiagnoseOptions = {}) {
@@ -111,7 +114,13 @@ export class Diagnoser {
 
   /** Feeds the next chunk. Loads the XML parser first if the chunk may hold an XML body. */
   async push(chunk: Buffer | string): Promise<void> {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    // PowerShell's `>` and Out-File write UTF-16 with a byte-order mark: read as its text, in UTF-8.
+    if (this.#utf16 === undefined && bytes.length >= 2) {
+      const bom = bytes[0]! * 256 + bytes[1]!;
+      this.#utf16 = bom === 0xfffe ? new UTF16('utf-16le') : bom === 0xfeff ? new UTF16('utf-16be') : null;
+    }
+    if (this.#utf16) bytes = Buffer.from(this.#utf16.decode(bytes, { stream: true }), 'utf8');
     if (this.#bytes < QUERY_FALLBACK_BYTES) this.#head += bytes.toString('latin1', 0, Math.min(bytes.length, QUERY_FALLBACK_BYTES - this.#bytes));
     this.#bytes += bytes.length;
     if (!isXmlParserLoaded() && mayNeedXmlParser(bytes)) await loadXmlParser();

@@ -17,10 +17,10 @@ export interface Plan {
 }
 
 /**
- * A word that looks like a path: one word (no white space, no URL scheme) with a directory
+ * A word that looks like a path: one word (no white space, markup or URL scheme) with a directory
  * separator, or ending in a short lower-case extension (`logs/azcopy.log`, `body.xml`).
  */
-const PATH_LIKE = /^(?![A-Za-z][\w+.-]*:\/\/)\S*(?:[/\\]\S*|\.[a-z0-9]{1,5})$/;
+const PATH_LIKE = /^(?![A-Za-z][\w+.-]*:\/\/)[^\s<>{}"|]*(?:[/\\][^\s<>{}"|]*|\.[a-z0-9]{1,5})$/;
 
 /** A status, or a status mask (`4xx`, `40x`). */
 export const STATUS_WORD = /^[1-5](?:\d\d|\dx|xx)$/i;

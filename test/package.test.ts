@@ -39,7 +39,7 @@ describe('the packed package', () => {
     const prefix = join(work, 'global');
     npm(['install', '-g', '--prefix', prefix, tarball], work);
     const bin = join(prefix, 'bin', 'errlookup');
-    expect(execFileSync(bin, ['--format', 'short', '--provider', 'azure-blob', 'ServerBusy'], { encoding: 'utf8' })).toBe('azure-blob ServerBusy 503 throttling\n');
+    expect(execFileSync(bin, ['--format', 'short', '--provider', 'azure-blob', 'ServerBusy'], { encoding: 'utf8' })).toBe('azure-blob ServerBusy 503 throttling exact 1 -\n');
     expect(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()).toMatch(/^\d+\.\d+\.\d+$/);
   }, 180_000);
 

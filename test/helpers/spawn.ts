@@ -18,6 +18,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Measure the child's peak RSS (KiB) with GNU time, or a node wrapper when time is missing. */
   measureRss?: boolean;
+  /** The directory to run in (default: the repository). */
+  cwd?: string;
 }
 
 export interface RunResult {
@@ -66,7 +68,7 @@ export function runCli(args: string[], opts: RunOptions = {}): Promise<RunResult
 
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
-    const child = spawn(command, argv, { cwd: ROOT, env: childEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, argv, { cwd: opts.cwd ?? ROOT, env: childEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
