@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bundledCatalogs } from '../src/pack.js';
 import { checkProvider } from '../src/data/check.js';
+import { readData } from '../src/data/read.js';
 import { normalizeCode } from '../src/text.js';
 import { lookup, providers } from '../src/index.js';
 
@@ -66,15 +67,44 @@ describe('every catalog entry', () => {
     }
   });
 
-  it('follows the SDKs on retries: 429/503 throttling codes and 5xx retried, 4xx not (RequestTimeout aside)', () => {
+  it('keeps not-found and access failures permanent, and clock failures clock-skew', () => {
     for (const { catalog, entry } of entries) {
       const at = `${catalog.provider}:${entry.code}`;
-      if (/^(SlowDown|ServerBusy|KmsFreqControl|TooManyRequestsException)$/.test(entry.code)) expect(entry.retry, at).toBe('throttling');
-      if (/^(InternalError|ServiceUnavailable|OperationTimedOut|RequestTimeout)$/.test(entry.code)) expect(entry.retryable, at).toBe(true);
       if (/^(AccessDenied|NoSuchKey|NoSuchBucket|BlobNotFound|AuthorizationPermissionMismatch|InvalidAccessKeyId)$/.test(entry.code)) expect(entry.retry, at).toBe('permanent');
       if (/^(RequestTimeTooSkewed|Request has expired)$/.test(entry.code)) expect(entry.retry, at).toBe('clock-skew');
-      if (entry.statuses.every((s) => s >= 400 && s < 500 && ![408, 429, 499].includes(s)) && entry.code !== 'RequestTimeout' && !/Throttl|TooMany|SlowDown/.test(entry.code)) {
-        expect(entry.retryable, at).toBe(false);
+    }
+  });
+});
+
+describe("every provider's retry classes", () => {
+  const { providers: files } = readData();
+
+  it("are read from that provider's own SDKs (sdkRetries)", () => {
+    for (const p of files) expect(p.sdkRetries, `data/providers/${p.id}.json`).toBeDefined();
+  });
+
+  it('are retryable exactly when those SDKs retry a status or the code, and throttling when they call it so', () => {
+    for (const p of files) {
+      const rules = p.sdkRetries!;
+      const throttling = { statuses: rules.throttling?.statuses ?? [], codes: rules.throttling?.codes ?? [] };
+      for (const entry of p.entries) {
+        const at = `${p.id}:${entry.code}`;
+        // A clock failure is retried by the SDKs that correct the clock first: its own class.
+        if (entry.retry === 'clock-skew' || Object.hasOwn(rules.disputed ?? {}, entry.code)) continue;
+        const throttled = throttling.codes.includes(entry.code) || entry.statuses.some((s) => throttling.statuses.includes(s));
+        const retried = throttled || (rules.codes ?? []).includes(entry.code) || entry.statuses.some((s) => rules.statuses.includes(s));
+        expect(entry.retryable, `${at}: the SDKs ${retried ? 'retry' : 'do not retry'} it`).toBe(retried);
+        if (throttled) expect(entry.retry, `${at}: the SDKs count it as throttling`).toBe('throttling');
+      }
+    }
+  });
+
+  it('say in the fix how the SDKs disagree where they do', () => {
+    for (const p of files) {
+      for (const code of Object.keys(p.sdkRetries?.disputed ?? {})) {
+        const entry = p.entries.find((e) => e.code === code)!;
+        expect(entry.fix, `${p.id}:${code}`).toMatch(/retr(y|ies)/i);
+        expect(entry.fix, `${p.id}:${code}`).toMatch(/\bSDKs?\b|botocore/);
       }
     }
   });
@@ -126,6 +156,11 @@ describe('checkProvider', () => {
 
   it('rejects a provider id that does not match the file name', () => {
     expect(() => checkProvider('providers/other.json', doc([good]))).toThrow('does not match the file name');
+  });
+
+  it('rejects SDK retry rules that dispute a code the file does not have, or give a status that is none', () => {
+    expect(() => checkProvider('providers/demo.json', doc([good], { sdkRetries: { sdks: 's', statuses: [500], disputed: { Nope: 'n' } } }))).toThrow('unknown code "Nope"');
+    expect(() => checkProvider('providers/demo.json', doc([good], { sdkRetries: { sdks: 's', statuses: ['5xx'] } }))).toThrow('sdkRetries.statuses');
   });
 
   it('rejects a bodiless note naming an unknown code', () => {

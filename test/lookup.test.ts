@@ -65,7 +65,7 @@ describe('lookup', () => {
   it.each([
     ['ResourceExistsError', 'any HTTP 409', 'BlobAlreadyExists', 94],
     ['azure.core.exceptions.ClientAuthenticationError', 'any HTTP 401, and for AuthenticationFailed', 'AuthenticationFailed', 3],
-    ['ResourceModifiedError', 'ConditionNotMet and BlobOverwritten', 'ConditionNotMet', 18],
+    ['ResourceModifiedError', 'ConditionNotMet and BlobOverwritten', 'ConditionNotMet', 17],
   ])('says that %s is an exception for a kind of failure, the codes the SDKs name first', async (query, raisedFor, first, count) => {
     const [finding] = (await lookup(query)).findings;
     expect(finding!.notes).toEqual([expect.stringContaining(`azure-core raises for ${raisedFor}`)]);
@@ -96,6 +96,11 @@ describe('lookup', () => {
 
   it('matches aliases', async () => {
     await expectLookup('IncrementalCopyOfEralierVersionSnapshotNotAllowed', 'IncrementalCopyOfEarlierVersionSnapshotNotAllowed', 'alias');
+  });
+
+  it("reads Hadoop ABFS's name for a failed condition as Azure's ConditionNotMet", async () => {
+    const { findings } = await lookup('AzureServiceErrorCode.PRE_CONDITION_FAILED', { provider: 'azure-blob' });
+    expect(findings[0]!.matches.map((m) => `${m.code}:${m.match}`)).toEqual(['ConditionNotMet:alias']);
   });
 
   it('lists every code with an HTTP status, per provider', async () => {

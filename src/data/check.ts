@@ -109,6 +109,29 @@ function checkRecognise(fail: Fail, raw: unknown): void {
   for (const name of ['headerPrefixes', 'server', 'claimsNearby'] as const) if (r[name] !== undefined && !isTexts(r[name])) fail(`recognise.${name} must be an array of strings`);
 }
 
+/** `sdkRetries`: statuses and code lists well formed, and every disputed code an entry of the file. */
+function checkSdkRetries(fail: Fail, raw: unknown, seen: Map<string, string>): void {
+  if (raw === undefined) return;
+  if (!isObject(raw) || !isText(raw.sdks)) return fail('sdkRetries needs sdks: the SDK sources it was read from');
+  const isStatuses = (v: unknown) => Array.isArray(v) && v.every((s) => Number.isInteger(s) && s >= 100 && s <= 599);
+  if (!isStatuses(raw.statuses)) fail('sdkRetries.statuses must be an array of HTTP statuses');
+  if (raw.codes !== undefined && !isTexts(raw.codes)) fail('sdkRetries.codes must be an array of codes');
+  const throttling = raw.throttling;
+  if (throttling !== undefined) {
+    if (!isObject(throttling)) return fail('sdkRetries.throttling must be an object');
+    if (throttling.statuses !== undefined && !isStatuses(throttling.statuses)) fail('sdkRetries.throttling.statuses must be an array of HTTP statuses');
+    if (throttling.codes !== undefined && !isTexts(throttling.codes)) fail('sdkRetries.throttling.codes must be an array of codes');
+  }
+  const disputed = raw.disputed;
+  if (disputed !== undefined) {
+    if (!isObject(disputed)) return fail('sdkRetries.disputed must map codes to what the SDKs disagree on');
+    for (const [code, how] of Object.entries(disputed)) {
+      if (!isText(how)) fail(`sdkRetries.disputed.${code}: say how the SDKs disagree`);
+      if (!seen.has(normalizeCode(code))) fail(`sdkRetries.disputed: unknown code "${code}"`);
+    }
+  }
+}
+
 /** Checks one provider file (data/providers/<id>.json) and returns it typed. */
 export function checkProvider(file: string, raw: unknown): ProviderData {
   const fail: Fail = (message) => {
@@ -146,6 +169,7 @@ export function checkProvider(file: string, raw: unknown): ProviderData {
       for (const code of (x as { codes: string[] }).codes) if (!seen.has(normalizeCode(code))) fail(`sdkExceptions.${name}: unknown code "${code}"`);
     }
   }
+  checkSdkRetries(fail, raw.sdkRetries, seen);
   return { ...(raw as unknown as ProviderData), entries, bodiless, generic: raw.generic === true };
 }
 

@@ -72,6 +72,23 @@ export interface Recognise {
   claimsNearby?: string[];
 }
 
+/**
+ * What the provider's own SDKs retry (data/README.md, `sdkRetries`): the retry classes of its
+ * entries follow it, and test/catalog.test.ts holds every entry to it.
+ */
+export interface SdkRetries {
+  /** The SDK sources read, with versions or commits. */
+  sdks: string;
+  /** Statuses the SDKs retry whatever the code. */
+  statuses: number[];
+  /** Codes the SDKs retry whatever the status. */
+  codes?: string[];
+  /** What the SDKs count as throttling (retried with backoff): statuses and codes. */
+  throttling?: { statuses?: number[]; codes?: string[] };
+  /** Codes of this file the SDKs disagree on, and how: the entry keeps the class chosen for it, and its fix says so. */
+  disputed?: Record<string, string>;
+}
+
 export interface ProviderData {
   id: string;
   name: string;
@@ -93,6 +110,7 @@ export interface ProviderData {
    * that this file does not have is its too, and a finding matched to one says `note`.
    */
   inherits?: { from: string; note: string };
+  sdkRetries?: SdkRetries;
   entries: CatalogEntry[];
 }
 
