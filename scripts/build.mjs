@@ -139,7 +139,7 @@ await build({
 const describer = new URL('describe.mjs', staging);
 await build({
   stdin: {
-    contents: "import { buildProgram } from './src/program.ts'; import { describeCommandLine } from './src/argv.ts'; export const table = describeCommandLine(buildProgram({ argv: [], env: {}, stdin: [], stdoutIsTTY: false, write() {}, writeError() {} }, { main: async () => {}, listing: () => 0, setExit() {} }, '0'));",
+    contents: "import { buildProgram } from './src/program.ts'; import { describeCommandLine } from './src/argv.ts'; export const table = describeCommandLine(buildProgram({ argv: [], env: {}, stdin: [], stdoutIsTTY: false, write() {}, writeError() {} }, { main: async () => {}, listing: async () => 0, setExit() {} }, '0'));",
     resolveDir: '.',
     loader: 'ts',
   },

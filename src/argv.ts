@@ -55,7 +55,8 @@ export function readCommonCommandLine(table: CommandLineTable, argv: readonly st
   const query: string[] = [];
   // As commander has it: a negating option's key is true unless the option is given.
   const opts: Record<string, unknown> = Object.fromEntries([
-    ...table.options.filter((o) => o.negates).map((o) => [o.key, true]),
+    // (When a `--x <value>` shares the key, commander leaves it unset: `--color=WHEN` beside `--no-color`.)
+    ...table.options.filter((o) => o.negates && !table.options.some((p) => p.key === o.key && !p.negates)).map((o) => [o.key, true]),
     ...table.options.filter((o) => o.repeats).map((o) => [o.key, [] as string[]]),
   ]);
   for (let i = 0; i < argv.length; i++) {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { ErrlookupError, EXIT } from './errors.js';
+import { ErrlookupError, EXIT, UsageError } from './errors.js';
 import { diagnose, getCatalogs, list } from './index.js';
 import { planInputs, STATUS_MASK } from './inputs.js';
 import { readCommonCommandLine, type CommandLineTable } from './argv.js';
-import { chooseFormat, EXAMPLES, type CliEnv, type Format, type MainOptions, type OutputOptions } from './options.js';
+import { chooseFormat, normalizeArgv, wrapText, type CliEnv, type Format, type MainOptions, type OutputOptions } from './options.js';
 import { renderGithub } from './render/github.js';
 import { chalkStyles, missLine, PLAIN, renderHuman, type Styles } from './render/human.js';
 import { renderJson } from './render/json.js';
@@ -17,16 +17,23 @@ export type { CliEnv } from './options.js';
 
 const ISSUES_URL = 'https://github.com/errlookup/errlookup/issues';
 
-/** chalk 5 ignores NO_COLOR, so the rules are applied here: --no-color, then NO_COLOR, then FORCE_COLOR, then the terminal. */
-export function colorLevel(io: Pick<CliEnv, 'env' | 'stdoutIsTTY'>, flag: boolean | undefined): 0 | 1 | 2 | 3 {
-  if (flag === false) return 0;
-  const { NO_COLOR, FORCE_COLOR } = io.env;
-  if (NO_COLOR !== undefined && NO_COLOR !== '') return 0;
-  if (FORCE_COLOR !== undefined) {
-    if (FORCE_COLOR === '0' || FORCE_COLOR === 'false') return 0;
+/**
+ * chalk 5 ignores NO_COLOR, so the rules are applied here, as grep, ls and git have them:
+ * --no-color or --color=never; --color=always; then NO_COLOR, FORCE_COLOR (empty forces nothing),
+ * CLICOLOR_FORCE, TERM=dumb, and last whether stdout is a terminal.
+ */
+export function colorLevel(io: Pick<CliEnv, 'env' | 'stdoutIsTTY'>, flag: OutputOptions['color']): 0 | 1 | 2 | 3 {
+  if (flag === false || flag === 'never') return 0;
+  const { NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, TERM } = io.env;
+  const forced = (): 1 | 2 | 3 => {
     const level = Number(FORCE_COLOR);
     return level >= 1 && level <= 3 ? (level as 1 | 2 | 3) : 1;
-  }
+  };
+  if (flag === 'always') return forced();
+  if (NO_COLOR !== undefined && NO_COLOR !== '') return 0;
+  if (FORCE_COLOR !== undefined && FORCE_COLOR !== '') return FORCE_COLOR === '0' || FORCE_COLOR === 'false' ? 0 : forced();
+  if (CLICOLOR_FORCE !== undefined && CLICOLOR_FORCE !== '' && CLICOLOR_FORCE !== '0') return 1;
+  if (TERM === 'dumb') return 0;
   return io.stdoutIsTTY ? 1 : 0;
 }
 
@@ -57,18 +64,42 @@ async function stylesFor(io: CliEnv, opts: OutputOptions): Promise<Styles> {
   return chalkStyles(new Chalk({ level }));
 }
 
-function render(io: CliEnv, report: Report, opts: OutputOptions, styles: Styles, showFiles = false): number {
+/** Where human text wraps: --width, else the terminal's width, else COLUMNS when piped; undefined keeps one line per field. */
+function widthFor(io: CliEnv, opts: OutputOptions): number | undefined {
+  if (opts.width !== undefined) {
+    const n = Number(opts.width);
+    if (!Number.isInteger(n) || n < 20) throw new UsageError(`bad --width "${opts.width}" (expected a number of columns, 20 or more)`);
+    return n;
+  }
+  if (io.stdoutIsTTY && io.columns) return Math.min(io.columns, 110);
+  const columns = Number(io.env.COLUMNS);
+  return Number.isInteger(columns) && columns >= 20 ? columns : undefined;
+}
+
+/** Whether the locale can show `▶` and `…` (LC_ALL, then LC_CTYPE, then LANG; none set: UTF-8, as on most systems). */
+function isUtf8Locale(env: CliEnv['env']): boolean {
+  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG;
+  return !locale || /utf-?8/i.test(locale);
+}
+
+async function render(io: CliEnv, report: Report, opts: OutputOptions, styles: Styles, showFiles = false): Promise<number> {
   const format = chooseFormat(opts);
   const matched = hasMatch(report);
   if (opts.retryable) {
-    if (format !== 'human') emit(io, report, format, styles, matched, showFiles);
+    if (format !== 'human') await emit(io, report, format, styles, matched, { showFiles, width: undefined, ascii: false });
     return isRetryable(report) ? EXIT.match : EXIT.noMatch;
   }
-  emit(io, report, format, styles, matched, showFiles);
+  await emit(io, report, format, styles, matched, { showFiles, width: format === 'human' ? widthFor(io, opts) : undefined, ascii: !isUtf8Locale(io.env) });
   return matched ? EXIT.match : EXIT.noMatch;
 }
 
-function emit(io: CliEnv, report: Report, format: Format, styles: Styles, matched: boolean, showFiles: boolean): void {
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+async function emit(io: CliEnv, report: Report, format: Format, styles: Styles, matched: boolean, view: { showFiles: boolean; width: number | undefined; ascii: boolean }): Promise<void> {
   switch (format) {
     case 'json':
       io.write(renderJson(report));
@@ -86,9 +117,10 @@ function emit(io: CliEnv, report: Report, format: Format, styles: Styles, matche
         io.writeError('errlookup: no storage error found in the input\n');
         return;
       }
-      const text = renderHuman(report, { styles, width: io.stdoutIsTTY && io.columns ? Math.min(io.columns, 110) : undefined, showFiles });
-      if (matched) io.write(text);
-      else io.writeError(text);
+      const text = renderHuman(report, { styles, ...view });
+      if (!matched) io.writeError(text);
+      else if (io.page && io.stdoutIsTTY && io.rows && countLines(text) > io.rows) await io.page(text);
+      else io.write(text);
       return;
     }
     default:
@@ -110,8 +142,8 @@ function readVersion(): string {
 }
 
 
-/** A listing prints compactly by default: one line per entry. */
-function renderListing(io: CliEnv, report: Report, opts: OutputOptions): number {
+/** A listing prints compactly by default: one line per entry, its meaning wrapped under itself at the output's width. */
+async function renderListing(io: CliEnv, report: Report, opts: OutputOptions): Promise<number> {
   const format = chooseFormat(opts);
   const matched = hasMatch(report);
   if (format === 'human') {
@@ -120,8 +152,13 @@ function renderListing(io: CliEnv, report: Report, opts: OutputOptions): number 
       return EXIT.noMatch;
     }
     const matches = report.findings[0]!.matches;
-    const width = Math.min(48, Math.max(...matches.map((m) => m.code.length)));
-    io.write(matches.map((m) => `${m.provider.padEnd(12)} ${m.code.padEnd(width)} ${m.statuses.join(',').padEnd(8)} ${m.retry.padEnd(10)} ${m.meaning}`).join('\n') + '\n');
+    const codeWidth = Math.min(48, Math.max(...matches.map((m) => m.code.length)));
+    const providerWidth = Math.max(...matches.map((m) => m.provider.length));
+    const indent = providerWidth + codeWidth + 8 + 10 + 4;
+    const width = widthFor(io, opts);
+    const text = matches.map((m) => `${m.provider.padEnd(providerWidth)} ${m.code.padEnd(codeWidth)} ${m.statuses.join(',').padEnd(8)} ${m.retry.padEnd(10)} ${width ? wrapText(m.meaning, width, indent) : m.meaning}`).join('\n') + '\n';
+    if (io.page && io.stdoutIsTTY && io.rows && countLines(text) > io.rows) await io.page(text);
+    else io.write(text);
     return EXIT.match;
   }
   return render(io, report, opts, PLAIN);
@@ -131,7 +168,7 @@ function renderListing(io: CliEnv, report: Report, opts: OutputOptions): number 
  * The main command: looks up the queries, or diagnoses the files (or stdin), and prints one report.
  * Returns the exit status; `help` gives the short usage, for a bare `errlookup` on a terminal.
  */
-async function runMain(io: CliEnv, args: string[], opts: MainOptions, help: () => Promise<string>): Promise<number> {
+async function runMain(io: CliEnv, args: string[], opts: MainOptions, subcommands: readonly string[]): Promise<number> {
   chooseFormat(opts);
   const set = getCatalogs();
   const fileOptions = typeof opts.file === 'string' ? [opts.file] : (opts.file ?? []);
@@ -144,10 +181,17 @@ async function runMain(io: CliEnv, args: string[], opts: MainOptions, help: () =
       // A query typed as an argument has no line of its own, unless it is a whole pasted report.
       for (const f of report.findings) findings.push(query.includes('\n') ? f : { ...f, line: null });
     }
+    // A mistyped command (`lsit`, `serach`) is no code either: say which command it may be.
+    const only = findings.length === 1 ? findings[0]! : undefined;
+    if (only && only.matches.length === 0 && plan.queries.length === 1 && /^[a-z]+$/.test(plan.queries[0]!)) {
+      const { closest } = await import('./fuzzy.js');
+      const command = closest(plan.queries[0]!, subcommands.filter((c) => c !== 'help'));
+      if (command) only.notes = [`no code or message "${plan.queries[0]}"${command.replace('did you mean ', 'did you mean the command errlookup ')}`];
+    }
   } else {
     const sources = plan.files.length > 0 ? plan.files : ['-'];
     if (plan.files.length === 0 && io.stdin.isTTY) {
-      io.writeError(await help());
+      io.writeError(SHORT_USAGE);
       return EXIT.usage;
     }
     let empty = 0;
@@ -168,14 +212,14 @@ async function runMain(io: CliEnv, args: string[], opts: MainOptions, help: () =
 }
 
 /** Reads the command line with commander and runs what it says. */
-async function runProgram(io: CliEnv): Promise<number> {
+async function runProgram(io: CliEnv, subcommands: readonly string[]): Promise<number> {
   const { buildProgram, CommanderError } = await import('./program.js');
   let exit: number = EXIT.match;
   const setExit = (code: number): void => void (exit = code);
   const program = buildProgram(
     io,
     {
-      main: async (query, opts) => setExit(await runMain(io, query, opts, async () => usageOf(program))),
+      main: async (query, opts) => setExit(await runMain(io, query, opts, subcommands)),
       listing: (report, opts) => renderListing(io, report, opts),
       setExit,
     },
@@ -194,16 +238,11 @@ async function runProgram(io: CliEnv): Promise<number> {
   return exit;
 }
 
-/** The usage a bare `errlookup` on a terminal prints: commander's help and the examples. */
-function usageOf(program: { helpInformation(): string }): string {
-  return program.helpInformation() + EXAMPLES + '\n';
-}
-
-/** The usage, from commander's definition of the program, for a command line read without it. */
-async function usage(io: CliEnv): Promise<string> {
-  const { buildProgram } = await import('./program.js');
-  return usageOf(buildProgram(io, { main: async () => {}, listing: () => EXIT.match, setExit: () => {} }, readVersion()));
-}
+/** What a bare `errlookup` on a terminal prints: how to call it, and where the help is. */
+const SHORT_USAGE = `Usage: errlookup [options] [code|status|message|file...]
+       … | errlookup            (a curl transcript, an error body, a log)
+Try 'errlookup --help' for the options and examples.
+`;
 
 declare const ERRLOOKUP_COMMAND_LINE: CommandLineTable | undefined;
 
@@ -211,7 +250,7 @@ declare const ERRLOOKUP_COMMAND_LINE: CommandLineTable | undefined;
 async function commandLineTable(io: CliEnv): Promise<CommandLineTable> {
   if (typeof ERRLOOKUP_COMMAND_LINE === 'object') return ERRLOOKUP_COMMAND_LINE;
   const [{ buildProgram }, { describeCommandLine }] = await Promise.all([import('./program.js'), import('./argv.js')]);
-  return describeCommandLine(buildProgram(io, { main: async () => {}, listing: () => EXIT.match, setExit: () => {} }, readVersion()));
+  return describeCommandLine(buildProgram(io, { main: async () => {}, listing: async () => EXIT.match, setExit: () => {} }, readVersion()));
 }
 
 /**
@@ -221,8 +260,10 @@ async function commandLineTable(io: CliEnv): Promise<CommandLineTable> {
 export async function run(io: CliEnv): Promise<number> {
   try {
     // The common command lines are read with the table derived from commander's definition; the rest by commander itself.
-    const quick = readCommonCommandLine(await commandLineTable(io), io.argv);
-    return quick ? await runMain(io, quick.query, quick.opts as MainOptions, () => usage(io)) : await runProgram(io);
+    const argv = normalizeArgv(io.argv);
+    const table = await commandLineTable(io);
+    const quick = readCommonCommandLine(table, argv);
+    return quick ? await runMain({ ...io, argv }, quick.query, quick.opts as MainOptions, table.subcommands) : await runProgram({ ...io, argv }, table.subcommands);
   } catch (e) {
     if (e instanceof ErrlookupError) {
       io.writeError(`errlookup: ${escapeForTerminal(e.message)}\n`);

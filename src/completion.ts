@@ -15,6 +15,8 @@ export interface CompletionOption {
 export interface CompletionWords {
   subcommands: readonly string[];
   options: readonly CompletionOption[];
+  /** Per subcommand, the long options only it takes (`list --status`). */
+  commandOptions?: Readonly<Record<string, readonly string[]>>;
   codes: readonly string[];
 }
 
@@ -29,27 +31,50 @@ function describe(text: string): string {
 }
 
 function bash(w: CompletionWords): string {
-  const valueCases = w.options
-    .filter((o) => o.takesValue)
-    .map((o) => {
-      const names = [o.long, o.short].filter(Boolean).join('|');
-      const reply = o.isFile ? '$(compgen -f -- "$cur")' : `$(compgen -W "${words(o.values ?? [])}" -- "$cur")`;
-      return `    ${names}) COMPREPLY=( ${reply} ); return ;;`;
-    })
-    .join('\n');
+  // An option's values, after it (\`--provider <TAB>\`) or after its = (\`--provider=<TAB>\`); file names with -o filenames.
+  const valueCases = (word: string) =>
+    w.options
+      .filter((o) => o.takesValue)
+      .map((o) => {
+        const names = [o.long, o.short].filter(Boolean).join('|');
+        const reply = o.isFile ? `compopt -o filenames 2>/dev/null; COMPREPLY=( $(compgen -f -- "${word}") )` : `COMPREPLY=( $(compgen -W "${words(o.values ?? [])}" -- "${word}") )`;
+        return `    ${names}) ${reply}; return ;;`;
+      })
+      .join('\n');
+  const own = Object.entries(w.commandOptions ?? {});
+  const commandOnly = new Set(own.flatMap(([, list]) => list));
+  const mainOptions = w.options.filter((o) => !commandOnly.has(o.long)).map((o) => o.long);
+  const commandCases = own.map(([name, list]) => `      ${name}) opts="$opts ${words(list)}" ;;`).join('\n');
   return `# errlookup bash completion: source this file, or save it in your bash_completion.d
 _errlookup() {
-  local cur prev
+  local cur prev cmd opts w
   cur="\${COMP_WORDS[COMP_CWORD]}"
   prev="\${COMP_WORDS[COMP_CWORD-1]}"
+  if [[ "$cur" == --*=* ]]; then
+    local opt="\${cur%%=*}" val="\${cur#*=}"
+    case "$opt" in
+${valueCases('$val')}
+    esac
+    return
+  fi
   case "$prev" in
-${valueCases}
+${valueCases('$cur')}
     completion) COMPREPLY=( $(compgen -W "${words(SHELLS)}" -- "$cur") ); return ;;
+    help) COMPREPLY=( $(compgen -W "${words(w.subcommands)}" -- "$cur") ); return ;;
   esac
+  for w in "\${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
+    case "$w" in ${w.subcommands.filter((s) => /^[a-z]+$/.test(s)).join('|')}) cmd="$w"; break ;; esac
+  done
   if [[ "$cur" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${words(w.options.map((o) => o.long))}" -- "$cur") )
-  else
-    COMPREPLY=( $(compgen -W "${words(w.subcommands)} ${words(w.codes)}" -- "$cur") )
+    opts="${words(mainOptions)}"
+    case "$cmd" in
+${commandCases}
+    esac
+    COMPREPLY=( $(compgen -W "$opts" -- "$cur") )
+  elif [[ -z "$cmd" ]]; then
+    # Subcommands, codes, and files to read (a directory gets its /, a name with spaces stays one word).
+    compopt -o filenames 2>/dev/null
+    COMPREPLY=( $(compgen -W "${words(w.subcommands)} ${words(w.codes)}" -- "$cur") $(compgen -f -- "$cur") )
   fi
 }
 complete -F _errlookup errlookup

@@ -2,6 +2,7 @@
  * The process edge: the real argv, environment, descriptors and exit status, wired to \`run\`. The
  * only module that touches \`process\`.
  */
+import { spawn } from 'node:child_process';
 import { fstatSync, readSync, statSync, writeSync } from 'node:fs';
 import { run } from './cli.js';
 import { EXIT } from './errors.js';
@@ -12,7 +13,8 @@ import { CHUNK_BYTES } from './sources.js';
 function outputFailed(e: NodeJS.ErrnoException): never {
   if (e.code !== 'EPIPE') {
     try {
-      writeSync(2, `errlookup: cannot write output: ${escapeForTerminal(e.code ?? e.message)}\n`);
+      const reason = e.code === 'ENOSPC' ? 'no space left on device' : e.code === 'EDQUOT' ? 'disk quota exceeded' : e.code === 'EIO' ? 'input/output error' : (e.code ?? e.message);
+      writeSync(2, `errlookup: cannot write output: ${escapeForTerminal(reason)}\n`);
     } catch {
       // stderr is gone too: the exit status is all that is left.
     }
@@ -98,8 +100,34 @@ export async function main(): Promise<void> {
     },
     stdoutIsTTY,
     columns: stdoutIsTTY ? process.stdout.columns : undefined,
+    rows: stdoutIsTTY ? process.stdout.rows : undefined,
+    page: (text) => page(text, process.env.PAGER),
     write: fdWriter(1),
     writeError: fdWriter(2),
   });
   process.exitCode = code;
+}
+
+/**
+ * Shows text through the pager, as git does: $PAGER, or `less -FRX` (quit if it fits, keep colours,
+ * leave the screen as it is). A pager that cannot start leaves the text written as is.
+ */
+function page(text: string, pager: string | undefined): Promise<void> {
+  const command = pager?.trim() || 'less';
+  return new Promise((resolve) => {
+    const child = spawn(command, [], { stdio: ['pipe', 'inherit', 'inherit'], shell: true, env: { ...process.env, LESS: process.env.LESS ?? 'FRX' } });
+    let failed = false;
+    child.on('error', () => {
+      failed = true;
+      fdWriter(1)(text);
+      resolve();
+    });
+    child.on('close', (code) => {
+      // 127: the shell found no such pager.
+      if (!failed && code === 127) fdWriter(1)(text);
+      resolve();
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(text);
+  });
 }

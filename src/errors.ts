@@ -11,7 +11,8 @@ export class ErrlookupError extends Error {
   readonly exitCode: number;
   constructor(message: string, exitCode: number) {
     super(message);
-    this.name = new.target.name;
+    // Named in words, not by the class: a minified bundle renames classes ("N: unknown provider").
+    this.name = 'ErrlookupError';
     this.exitCode = exitCode;
   }
 }
@@ -20,6 +21,7 @@ export class ErrlookupError extends Error {
 export class UsageError extends ErrlookupError {
   constructor(message: string) {
     super(message, EXIT.usage);
+    this.name = 'UsageError';
   }
 }
 
@@ -27,5 +29,6 @@ export class UsageError extends ErrlookupError {
 export class InputError extends ErrlookupError {
   constructor(message: string) {
     super(message, EXIT.usage);
+    this.name = 'InputError';
   }
 }

@@ -197,3 +197,9 @@ function scoreHits(index: Fuse<FuzzyItem>, needle: string, isText: boolean, prov
   const suggestions = [...new Set(scored.filter((h) => h.score >= FUZZY_SUGGEST_MIN).map((h) => nameOf(h.item)))].slice(0, 5);
   return { hits: matches, suggestions: matches.length > 0 ? [] : suggestions };
 }
+
+/** " (did you mean X?)" for a name one or two edits from one of `names`. */
+export function closest(name: string, names: readonly string[]): string {
+  const near = names.find((n) => similarity(name.toLowerCase(), n) >= 0.6);
+  return near ? ` (did you mean ${near}?)` : '';
+}

@@ -4,6 +4,7 @@ import { normalizeMessage } from './text.js';
 import type { DiagnoseOptions } from './diagnose.js';
 import { ErrlookupError, InputError, UsageError } from './errors.js';
 import { checkProvider, isBareQuery, lookupReport, toMatch } from './match.js';
+import { JSON_SCHEMA_VERSION } from './render/json.js';
 import type { Finding, Match, Report } from './types.js';
 
 export type { DiagnoseOptions } from './diagnose.js';
@@ -15,6 +16,11 @@ let catalogs: CatalogSet | undefined;
 
 async function* once(chunk: Buffer): AsyncIterable<Buffer> {
   yield chunk;
+}
+
+/** A report as the library returns it: with the schema version of the CLI's --json. */
+function versioned(report: Report): Report {
+  return { schemaVersion: JSON_SCHEMA_VERSION, ...report };
 }
 
 /** The bundled catalogs, read from data/ on first use. */
@@ -38,13 +44,13 @@ export async function diagnose(input: string | Buffer | AsyncIterable<Buffer | s
     // A word or a status the catalogs know is answered by lookup: the diagnoser would reach the same
     // answer (a test compares the two), after loading and compiling its report readers.
     const looked = await lookupReport(set, input, options);
-    if (looked.findings[0]!.matches.length > 0 || looked.findings[0]!.notes.length > 0) return looked;
+    if (looked.findings[0]!.matches.length > 0 || looked.findings[0]!.notes.length > 0) return versioned(looked);
   }
   // The report readers: loaded on first use, since a lookup needs none of them.
   const { diagnoseStream, diagnoseText } = await import('./diagnose.js');
-  if (typeof input === 'string') return diagnoseText(set, input, options);
+  if (typeof input === 'string') return versioned(await diagnoseText(set, input, options));
   try {
-    return await diagnoseStream(set, Buffer.isBuffer(input) ? once(input) : input, options);
+    return versioned(await diagnoseStream(set, Buffer.isBuffer(input) ? once(input) : input, options));
   } catch (e) {
     // A stream that fails (a file that vanished, a read error) is the caller's input problem, not a bug here.
     if (e instanceof ErrlookupError || !(e instanceof Error) || !('code' in e)) throw e;
@@ -54,7 +60,7 @@ export async function diagnose(input: string | Buffer | AsyncIterable<Buffer | s
 
 /** Looks up a code, an HTTP status or a provider's message text, tolerating case, separators and typos. */
 export async function lookup(query: string, options: DiagnoseOptions = {}): Promise<Report> {
-  return lookupReport(getCatalogs(), query, scoped(options));
+  return versioned(await lookupReport(getCatalogs(), query, scoped(options)));
 }
 
 export interface ProviderInfo {
@@ -115,22 +121,25 @@ export function list(listOptions: ListOptions = {}): Report {
   for (const ref of set.refs()) {
     if (options.provider !== undefined && ref.catalog.provider !== options.provider) continue;
     if (options.provider === undefined && ref.catalog.generic && !statusTest) continue;
+    // An entry a provider inherits is listed once, under the provider that wrote it, unless asked for by provider.
+    if (options.provider === undefined && ref.catalog.inheritNote !== undefined && ref.entry.inherited) continue;
     if (statusTest && !ref.entry.statuses.some(statusTest)) continue;
     if (options.retryable && !ref.entry.retryable) continue;
     matches.push(toMatch(ref, 'list', 1));
   }
-  return { findings: [listFinding(matches, null, options.provider)] };
+  return versioned({ findings: [listFinding(matches, null, options.provider)] });
 }
 
 /** Entries whose code, meaning, fix or message mention every one of the words, best first. */
-export function search(words: string[], searchOptions: Pick<ListOptions, 'provider' | 'retryable'> = {}): Report {
+export function search(words: string | string[], searchOptions: Pick<ListOptions, 'provider' | 'retryable'> = {}): Report {
   const set = getCatalogs();
   const options = scoped(searchOptions);
-  const terms = words.flatMap((w) => w.toLowerCase().split(/\s+/)).filter(Boolean);
+  const terms = (typeof words === 'string' ? [words] : words).flatMap((w) => w.toLowerCase().split(/\s+/)).filter(Boolean);
   if (terms.length === 0) throw new UsageError('search needs at least one word');
   const scored: { match: Match; score: number }[] = [];
   for (const ref of set.refs()) {
     if (options.provider !== undefined && ref.catalog.provider !== options.provider) continue;
+    if (options.provider === undefined && ref.catalog.inheritNote !== undefined && ref.entry.inherited) continue;
     if (options.retryable && !ref.entry.retryable) continue;
     const { entry } = ref;
     const fields = [entry.code.toLowerCase(), entry.meaning.toLowerCase(), entry.fix.toLowerCase(), normalizeMessage([entry.message, ...(entry.otherMessages ?? [])].join(' '))];
@@ -140,5 +149,5 @@ export function search(words: string[], searchOptions: Pick<ListOptions, 'provid
     scored.push({ match: toMatch(ref, 'list', 1), score: weight / (terms.length * 6) });
   }
   scored.sort((a, b) => b.score - a.score);
-  return { findings: [listFinding(scored.map((s) => ({ ...s.match, score: Math.round(s.score * 1000) / 1000 })), words.join(' '), options.provider)] };
+  return versioned({ findings: [listFinding(scored.map((s) => ({ ...s.match, score: Math.round(s.score * 1000) / 1000 })), (typeof words === 'string' ? words : words.join(' ')), options.provider)] });
 }

@@ -30,8 +30,11 @@ export interface CliEnv {
   /** The input when no query or file is given: chunks, and whether it is a terminal (then errlookup shows its usage). */
   stdin: AsyncIterable<Buffer | string> & { isTTY?: boolean };
   stdoutIsTTY: boolean;
-  /** The terminal's width, when stdout is one. */
+  /** The terminal's width and height, when stdout is one. */
   columns?: number;
+  rows?: number;
+  /** Shows text through a pager (on a terminal, for text taller than it), as git does; absent: written as is. */
+  page?(text: string): Promise<void>;
   write(text: string): void;
   writeError(text: string): void;
 }
@@ -39,8 +42,51 @@ export interface CliEnv {
 export interface OutputOptions {
   json?: boolean;
   format?: Format;
-  color?: boolean;
+  /** --color=WHEN (`always`, `never`, `auto`), or false for --no-color. */
+  color?: boolean | ColorWhen;
+  /** --width N: wrap human output at N columns, on a terminal or not. */
+  width?: string;
   retryable?: boolean;
+}
+
+export const COLOR_WHEN = ['always', 'never', 'auto'] as const;
+export type ColorWhen = (typeof COLOR_WHEN)[number];
+
+/**
+ * The command line as commander reads it: grep's `--color` with no value means `--color=auto`,
+ * `--colour` is `--color` (commander would take the next word as the value), and `-v` is `-V`,
+ * the version, as it always was here (curl's verbose `-v` has no meaning for errlookup).
+ */
+export function normalizeArgv(argv: readonly string[]): string[] {
+  return argv.map((a) => (a === '--color' || a === '--colour' ? '--color=auto' : a.startsWith('--colour=') ? `--color=${a.slice(9)}` : a === '-v' ? '-V' : a));
+}
+
+/** Prose wrapped at word boundaries to `width` columns, each line after the first indented by `indent`. */
+export function wrapText(text: string, width: number, indent = 0): string {
+  const room = width - indent;
+  if (room < 20 || text.length + indent <= width) return text;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
+
+/** The examples and the exit-status paragraph, wrapped to the terminal's width (each example's note under it when it does not fit). */
+export function examplesFor(width: number): string {
+  return EXAMPLES.split('\n')
+    .map((line) => {
+      if (line.length <= width) return line;
+      const m = /^( {2}\S.*?)( {2,})(\S.*)$/.exec(line);
+      if (m && m[1]!.length < width) return `${m[1]}\n${' '.repeat(Math.min(44, width - 20))}${wrapText(m[3]!, width, Math.min(44, width - 20))}`;
+      return wrapText(line, width, line.startsWith('  ') ? 2 : 0);
+    })
+    .join('\n');
 }
 
 /** The main command's options. */

@@ -5,12 +5,13 @@
  * lookup: the common command lines are read with a table the build derives from this definition
  * (src/argv.ts).
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { completionScript, SHELLS, type Shell } from './completion.js';
 import { EXIT, UsageError } from './errors.js';
 import { getCatalogs, list, providers, search } from './index.js';
 import { safeJson } from './render/escape.js';
-import { chooseFormat, EXAMPLES, FORMATS, type CliEnv, type MainOptions, type OutputOptions } from './options.js';
+import { chooseFormat, COLOR_WHEN, examplesFor, FORMATS, type CliEnv, type MainOptions, type OutputOptions } from './options.js';
+import { closest } from './fuzzy.js';
 import type { Report } from './types.js';
 
 export { CommanderError };
@@ -20,30 +21,35 @@ export interface ProgramActions {
   /** The main command: a query, or input from a file or stdin. */
   main(query: string[], opts: MainOptions): Promise<void>;
   /** Prints a listing (list, search) and returns its exit status. */
-  listing(report: Report, opts: OutputOptions): number;
+  listing(report: Report, opts: OutputOptions): Promise<number>;
   setExit(code: number): void;
 }
 
 export function buildProgram(io: CliEnv, actions: ProgramActions, version: string): Command {
   const { setExit } = actions;
+  const width = helpWidth(io);
   const program = new Command();
   program
     .name('errlookup')
-    .description('Explain a failed cloud-storage request: Azure Blob Storage, Tencent Cloud COS and Amazon S3 error codes, HTTP statuses, XML/JSON error bodies, curl transcripts, SDK errors and AzCopy logs.')
-    .usage('[options] [code|status|message...]')
+    .description('Explain a failed cloud-storage request: error codes, HTTP statuses, XML/JSON error bodies, curl transcripts, SDK errors and logs, from Azure, Amazon S3 and S3-compatible stores, Google Cloud Storage and more (errlookup providers lists them).')
+    .usage('[options] [code|status|message...|file...]')
     .argument('[query...]', 'an error code, an HTTP status, a provider message, or a whole error report')
     .option('-f, --file <path>', 'read an error report from a file ("-" for stdin); may be given more than once', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('-p, --provider <id>', 'only this provider (see `errlookup providers`)')
     .option('--retryable', 'print nothing; exit 0 if retrying can help, 1 if not or nothing matched')
     .option('--json', 'print one JSON document (same as --format json)')
     .addOption(new Option('--format <format>', 'output style').choices(FORMATS))
-    .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured too)')
-    .version(version, '-v, --version', 'print the version')
+    .addOption(new Option('--color <when>', 'colour: always, never or auto (the default: on a terminal); --color alone is auto').choices(COLOR_WHEN))
+    .option('--no-color', 'no colour, as --color=never (NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE and TERM=dumb are honoured too)')
+    .option('-w, --width <columns>', 'wrap text at this many columns (default: the terminal\'s width; none when piped)')
+    .version(version, '-V, --version', 'print the version (-v too)')
     .helpOption('-h, --help', 'show this help')
-    .addHelpText('after', EXAMPLES)
+    .addHelpText('after', () => examplesFor(width))
     .showSuggestionAfterError(true)
+    // A repeatable option's empty default says nothing in the help.
+    .configureHelp({ optionDescription: (option) => Help.prototype.optionDescription.call(new Help(), option).replace(' (default: [])', '') })
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.write(s), writeErr: (s) => io.writeError(s), outputError: () => {} });
+    .configureOutput({ writeOut: (s) => io.write(s), writeErr: (s) => io.writeError(s), outputError: () => {}, getOutHelpWidth: () => width, getErrHelpWidth: () => width });
 
   program.action((query: string[], opts: MainOptions) => actions.main(query, opts));
 
@@ -53,10 +59,10 @@ export function buildProgram(io: CliEnv, actions: ProgramActions, version: strin
     .command('list')
     .description('list catalog entries (with --provider, --retryable and the output options)')
     .option('-s, --status <status>', 'only entries with this status: 503, or a mask such as 4xx or 40x')
-    .action((_opts: unknown, cmd: Command) => {
+    .action(async (_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<OutputOptions & { provider?: string; status?: string }>();
       const report = list({ provider: opts.provider, status: opts.status, retryable: opts.retryable });
-      setExit(actions.listing(report, { ...opts, retryable: false }));
+      setExit(await actions.listing(report, { ...opts, retryable: false }));
     });
 
   program.command('providers').description('list the catalogs, their sizes and their sources').action((_opts: unknown, cmd: Command) => {
@@ -78,9 +84,9 @@ export function buildProgram(io: CliEnv, actions: ProgramActions, version: strin
     .command('search')
     .description('find entries whose meaning, fix or message mention all the words')
     .argument('<words...>')
-    .action((words: string[], _opts: unknown, cmd: Command) => {
+    .action(async (words: string[], _opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<OutputOptions & { provider?: string }>();
-      setExit(actions.listing(search(words, { provider: opts.provider, retryable: opts.retryable }), { ...opts, retryable: false }));
+      setExit(await actions.listing(search(words, { provider: opts.provider, retryable: opts.retryable }), { ...opts, retryable: false }));
     });
 
   program
@@ -99,10 +105,32 @@ export function buildProgram(io: CliEnv, actions: ProgramActions, version: strin
         const values = o.long === '--provider' ? set.providerIds : o.argChoices;
         return [{ long: o.long, short: o.short, description: o.description, takesValue: o.required || o.optional, values, isFile: o.long === '--file' }];
       });
+      // --help and --version, which commander keeps apart from the options.
+      completionOptions.push({ long: '--help', short: '-h', description: 'show the help', takesValue: false, values: undefined, isFile: false });
+      completionOptions.push({ long: '--version', short: '-V', description: 'print the version', takesValue: false, values: undefined, isFile: false });
+      const commandOptions = Object.fromEntries(program.commands.filter((c) => c.options.length > 0).map((c) => [c.name(), c.options.flatMap((o) => (o.long ? [o.long] : []))]));
       const codes = [...new Set([...set.refs()].filter((r) => !r.catalog.generic).map((r) => r.entry.code))];
-      io.write(completionScript(shell as Shell, { subcommands: program.commands.map((c) => c.name()), options: completionOptions, codes }));
+      io.write(completionScript(shell as Shell, { subcommands: program.commands.map((c) => c.name()), options: completionOptions, commandOptions, codes }));
+      setExit(EXIT.match);
+    });
+
+  // `errlookup help [command]`, as git and cargo have it.
+  program
+    .command('help')
+    .description('show the help of errlookup or of one of its commands')
+    .argument('[command]')
+    .action((name: string | undefined) => {
+      const target = name === undefined ? program : program.commands.find((c) => c.name() === name);
+      if (!target) throw new UsageError(`unknown command "${name}"${closest(name!, program.commands.map((c) => c.name()))}`);
+      io.write(target.helpInformation() + (target === program ? `${examplesFor(width)}\n` : ''));
       setExit(EXIT.match);
     });
 
   return program;
+}
+
+/** The width help is wrapped at: --width's, the terminal's, or 80. */
+function helpWidth(io: CliEnv): number {
+  const given = Number(io.env.COLUMNS);
+  return Math.max(40, Math.min(io.columns ?? (given > 0 ? given : 80), 120));
 }

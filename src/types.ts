@@ -143,5 +143,7 @@ export interface Finding {
 }
 
 export interface Report {
+  /** The version of this shape, as in the CLI's --json (schema/errlookup.schema.json); set on what the library returns. */
+  schemaVersion?: number;
   findings: Finding[];
 }

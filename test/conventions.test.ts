@@ -3,13 +3,15 @@
  * the real CLI: what it reads (files, `-`, several queries, masks, UTF-16, empty input) and what a
  * miss says.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { run } from '../src/cli.js';
 import { providers } from '../src/index.js';
 import { providersWithCode } from './helpers/catalogs.js';
-import { runCli } from './helpers/spawn.js';
+import { BIN, runCli } from './helpers/spawn.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'errlookup-conventions-'));
 const write = (name: string, text: string | Buffer): string => {
@@ -98,5 +100,137 @@ describe('what a miss says', () => {
     const r = await runCli(['throttled']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('errlookup search throttled');
+  });
+});
+
+describe('colour, as grep, ls and git decide it', () => {
+  const coloured = async (flags: string[], env: Record<string, string>) => (await runCli([...flags, 'ServerBusy'], { env })).stdout.includes('\u001b[');
+  it.each([
+    [['--color=always'], {}, true],
+    [['--colour=always'], {}, true],
+    [['--color=never'], { FORCE_COLOR: '1' }, false],
+    [['--color=auto'], {}, false],
+    [['--color'], {}, false],
+    [['--no-color'], { FORCE_COLOR: '1' }, false],
+    [[], { FORCE_COLOR: '' }, false],
+    [[], { CLICOLOR_FORCE: '1' }, true],
+    [[], { CLICOLOR_FORCE: '1', NO_COLOR: '1' }, false],
+    [[], { FORCE_COLOR: '1', TERM: 'dumb' }, true],
+  ])('flags %j, env %j: coloured %s', async (flags, env, want) => expect(await coloured(flags, env as Record<string, string>)).toBe(want));
+  it('TERM=dumb means no colour on a terminal', async () => {
+    const out: string[] = [];
+    const io = { argv: ['ServerBusy'], env: { TERM: 'dumb' }, stdin: Object.assign((async function* () {})(), { isTTY: true }), stdoutIsTTY: true, columns: 100, write: (t: string) => out.push(t), writeError: (t: string) => out.push(t) };
+    await run(io);
+    expect(out.join('')).not.toContain('\u001b[');
+    await run({ ...io, env: {} });
+    expect(out.join('')).toContain('\u001b[');
+  });
+});
+
+describe('help and version', () => {
+  it('errlookup help, errlookup help <command> and <command> --help show that help', async () => {
+    expect((await runCli(['help'])).stdout).toMatch(/^Usage: errlookup /);
+    for (const args of [['help', 'list'], ['list', '--help']]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: errlookup list /);
+      expect(r.stdout).toContain('--status');
+    }
+    const r = await runCli(['help', 'lsit']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('errlookup: unknown command "lsit" (did you mean list?)\n');
+  });
+  it.each([['lsit', 'list'], ['serach', 'search'], ['provider', 'providers']])('a mistyped command %s says did you mean %s', async (typed, meant) => {
+    const r = await runCli([typed]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`did you mean the command errlookup ${meant}?`);
+  });
+  it('--help at 80 columns breaks no word: every line fits, and every word of the help is whole', async () => {
+    const wide = (await runCli(['--help'], { env: { COLUMNS: '400' } })).stdout;
+    const narrow = (await runCli(['--help'], { env: { COLUMNS: '80' } })).stdout;
+    for (const line of narrow.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(narrow.split(/\s+/).filter(Boolean)).toEqual(wide.split(/\s+/).filter(Boolean));
+  });
+  it('a bare errlookup on a terminal prints a short usage and points to --help, exit 2', async () => {
+    const err: string[] = [];
+    const code = await run({ argv: [], env: {}, stdin: Object.assign((async function* () {})(), { isTTY: true }), stdoutIsTTY: true, write: () => {}, writeError: (t) => err.push(t) });
+    expect(code).toBe(2);
+    expect(err.join('')).toMatch(/^Usage: errlookup .*\n(?:.*\n)?Try 'errlookup --help'/);
+    expect(err.join('').split('\n').length).toBeLessThan(6);
+  });
+  it.each([['-V'], ['-v'], ['--version']])('%s prints the version', async (flag) => {
+    const r = await runCli([flag]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('human output', () => {
+  const long = 'x-ms-error-code: AuthenticationFailed\n<Error><Code>AuthenticationFailed</Code><Message>Server failed to authenticate the request.</Message><AuthenticationErrorDetail>Request date header too old: Mon, 01 Jan 2024 00:00:00 GMT</AuthenticationErrorDetail></Error>\n';
+  it.each([[['--width', '60'], {}], [[], { COLUMNS: '60' }]])('wraps every field at %j %j when piped, long labels keeping the layout', async (flags, env) => {
+    const r = await runCli([...flags, '-'], { stdin: long, env: env as Record<string, string> });
+    // Only a word longer than the room (a URL) runs past it, alone after its label.
+    for (const line of r.stdout.split('\n')) expect(line.length <= 60 || /^\s*\S+\s+\S+$/.test(line), line).toBe(true);
+    expect(r.stdout).toMatch(/\n {2}AuthenticationErrorDetail\n {13}\S/);
+  });
+  it('keeps one line per field when piped with no width (for grep)', async () => {
+    const r = await runCli(['-'], { stdin: long });
+    expect(r.stdout.split('\n').some((l) => l.length > 100)).toBe(true);
+  });
+  it('uses ASCII for its glyphs when the locale is not UTF-8', async () => {
+    const r = await runCli(['-'], { stdin: long, env: { LC_ALL: 'C' } });
+    expect(r.stdout.startsWith('> AuthenticationFailed')).toBe(true);
+    expect(r.stdout).not.toMatch(/[▶…]/);
+    expect((await runCli(['-'], { stdin: long, env: { LC_ALL: 'en_US.UTF-8' } })).stdout.startsWith('▶')).toBe(true);
+  });
+  it('a status many codes fit starts with how many, per provider, and how to narrow it', async () => {
+    const r = await runCli(['400']);
+    expect(r.stdout.split('\n')[0]).toMatch(/^HTTP 400 fits \d+ codes \((?:[a-z0-9-]+ \d+, )+[a-z0-9-]+ \d+\)\. Narrow it with --provider <id>/);
+  });
+  it('goes through the pager on a terminal when it does not fit, and not otherwise', async () => {
+    const paged: string[] = [];
+    const written: string[] = [];
+    const io = { argv: ['400'], env: {}, stdin: Object.assign((async function* () {})(), { isTTY: true }), stdoutIsTTY: true, columns: 100, rows: 40, write: (t: string) => written.push(t), writeError: () => {}, page: async (t: string) => void paged.push(t) };
+    await run(io);
+    expect(paged).toHaveLength(1);
+    expect(written).toEqual([]);
+    await run({ ...io, argv: ['ServerBusy'], rows: 200 });
+    expect(paged).toHaveLength(1);
+    expect(written.join('')).toContain('ServerBusy');
+  });
+  it('says "no space left on device" when the output cannot be written for want of space', async () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [BIN, 'ServerBusy', '--json'], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe('errlookup: cannot write output: no space left on device\n');
+    } finally {
+      closeSync(full);
+    }
+  });
+});
+
+describe('bash completion, run in bash', () => {
+  const script = write('completion.bash', '');
+  /** What _errlookup offers for a command line whose last word is being completed. */
+  const offers = async (words: string[]): Promise<string[]> => {
+    writeFileSync(script, (await runCli(['completion', 'bash'])).stdout);
+    const line = `source ${JSON.stringify(script)}; COMP_WORDS=(${words.map((w) => JSON.stringify(w)).join(' ')}); COMP_CWORD=${words.length - 1}; _errlookup; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    const r = spawnSync('bash', ['-c', line], { cwd: dir, encoding: 'utf8' });
+    return r.stdout.split('\n').filter(Boolean);
+  };
+  it('completes --provider=<TAB> and --provider <TAB> with the provider ids', async () => {
+    const ids = providers().map((p) => p.id);
+    expect(await offers(['errlookup', '--provider='])).toEqual(expect.arrayContaining(ids));
+    expect(await offers(['errlookup', '--provider', ''])).toEqual(expect.arrayContaining(ids));
+  });
+  it("offers a subcommand's own options after it, and --help everywhere", async () => {
+    expect(await offers(['errlookup', 'list', '--st'])).toEqual(['--status']);
+    expect(await offers(['errlookup', '--st'])).toEqual([]);
+    expect(await offers(['errlookup', '--he'])).toEqual(['--help']);
+  });
+  it('completes file names for --file and as arguments', async () => {
+    expect(await offers(['errlookup', '--file', 'azu'])).toEqual(['azure.log']);
+    expect(await offers(['errlookup', 'azure.l'])).toContain('azure.log');
   });
 });

@@ -36,7 +36,7 @@ import { ROOT } from './helpers/spawn.js';
 async function commanderReads(argv: string[]): Promise<{ query: string[]; opts: MainOptions } | 'other'> {
   const io: CliEnv = { argv, env: {}, stdin: process.stdin, stdoutIsTTY: false, write: () => {}, writeError: () => {} };
   let seen: { query: string[]; opts: MainOptions } | 'other' = 'other';
-  const program = buildProgram(io, { main: async (query, opts) => void (seen = { query, opts: { ...opts } }), listing: () => 0, setExit: () => {} }, '0.0.0');
+  const program = buildProgram(io, { main: async (query, opts) => void (seen = { query, opts: { ...opts } }), listing: async () => 0, setExit: () => {} }, '0.0.0');
   for (const cmd of program.commands) cmd.action(() => void (seen = 'other'));
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -47,7 +47,7 @@ async function commanderReads(argv: string[]): Promise<{ query: string[]; opts: 
 }
 
 const quietIo: CliEnv = { argv: [], env: {}, stdin: process.stdin, stdoutIsTTY: false, write: () => {}, writeError: () => {} };
-const table = describeCommandLine(buildProgram(quietIo, { main: async () => {}, listing: () => 0, setExit: () => {} }, '0.0.0'));
+const table = describeCommandLine(buildProgram(quietIo, { main: async () => {}, listing: async () => 0, setExit: () => {} }, '0.0.0'));
 const parseQuick = (argv: string[]) => readCommonCommandLine(table, argv);
 
 describe('the command line, read with the table derived from commander, as commander reads it', () => {
@@ -101,7 +101,7 @@ describe('the command line, read with the table derived from commander, as comma
   });
 
   it('declines exactly the subcommands commander has', () => {
-    const program = buildProgram(quietIo, { main: async () => {}, listing: () => 0, setExit: () => {} }, '0.0.0');
+    const program = buildProgram(quietIo, { main: async () => {}, listing: async () => 0, setExit: () => {} }, '0.0.0');
     for (const name of [...program.commands.map((c) => c.name()), 'help']) expect(parseQuick([name]), name).toBeNull();
   });
 

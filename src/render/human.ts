@@ -9,6 +9,8 @@ export interface HumanOptions {
   width?: number;
   /** Several files were read: each finding says which, as `file:line`. */
   showFiles?: boolean;
+  /** The locale cannot show `▶` and `…`: `>` and `...` instead. */
+  ascii?: boolean;
 }
 
 const RETRY_TEXT = {
@@ -48,8 +50,19 @@ export function chalkStyles(c: ChalkInstance): Styles {
   return { bold: c.bold, dim: c.dim, underline: c.underline, green: c.green, yellow: c.yellow, red: c.red, code: c.bold.cyan };
 }
 
+/** Labels fill this many columns; a longer one (MaxAllowedSkewMilliseconds) gets a line of its own. */
+const LABEL = 10;
+
 function label(c: Styles, name: string): string {
-  return c.dim(name.padEnd(10));
+  return c.dim(name.padEnd(LABEL));
+}
+
+/** A labelled field at `indent`, its value wrapped under the value column. */
+function field(c: Styles, indent: number, name: string, value: string, width: number | undefined): string {
+  const at = indent + LABEL + 1;
+  const pad = ' '.repeat(indent);
+  if (name.length > LABEL) return `${pad}${c.dim(name)}\n${' '.repeat(at)}${wrap(value, at, width)}`;
+  return `${pad}${label(c, name)} ${wrap(value, at, width)}`;
 }
 
 /** Prose after a label, wrapped at word boundaries with a hanging indent when a width is set. */
@@ -74,8 +87,11 @@ function renderMatch(c: Styles, m: Match, indent: string, width: number | undefi
   const how = m.score < 1 ? `${MATCH_TEXT[m.match]}, score ${m.score}` : MATCH_TEXT[m.match];
   const retryText = wrap(RETRY_TEXT[m.retry], indent.length + 13, width);
   const retry = m.retryable ? c.green(retryText) : m.retry === 'clock-skew' ? c.yellow(retryText) : c.red(retryText);
+  const head = `${escapeForTerminal(m.code)}  HTTP ${m.statuses.join(', ')}  ${m.providerName}  (${how})`;
+  // A header too wide for the width puts how it matched on a line of its own.
+  const split = width !== undefined && indent.length + head.length > width;
   return [
-    `${indent}${c.code(escapeForTerminal(m.code))}  ${c.bold(`HTTP ${m.statuses.join(', ')}`)}  ${m.providerName}  ${c.dim(`(${how})`)}`,
+    `${indent}${c.code(escapeForTerminal(m.code))}  ${c.bold(`HTTP ${m.statuses.join(', ')}`)}  ${m.providerName}${split ? `\n${indent}  ` : '  '}${c.dim(`(${how})`)}`,
     `${indent}  ${label(c, 'Meaning')} ${wrap(m.meaning, at, width)}`,
     `${indent}  ${label(c, 'Fix')} ${wrap(m.fix, at, width)}`,
     `${indent}  ${label(c, 'Retry')} ${retry}`,
@@ -92,19 +108,32 @@ function renderInput(c: Styles, f: Finding, width: number | undefined, showFiles
   const lines = [`${c.bold(`▶ ${escapeForTerminal(what)}`)}${seen ? c.dim(`  (${seen})`) : ''}`];
   if (input.provider || input.server) {
     const name = input.provider ? (f.matches.find((m) => m.provider === input.provider)?.providerName ?? input.provider) : input.server!;
-    lines.push(`  ${label(c, 'Provider')} ${name}${input.evidence.length ? c.dim(` (${escapeForTerminal(input.evidence.join(', '))})`) : ''}`);
+    const why = input.evidence.length ? ` (${escapeForTerminal(input.evidence.join(', '))})` : '';
+    // Wrapped as one text, then the evidence dimmed (the styles add no width when plain).
+    const text = wrap(`${name}${why}`, 2 + LABEL + 1, width);
+    lines.push(`  ${label(c, 'Provider')} ${text.slice(0, name.length)}${why ? c.dim(text.slice(name.length)) : ''}`);
   }
-  if (input.message) lines.push(`  ${label(c, 'Message')} ${escapeForTerminal(input.message)}`);
-  if (input.requestId) lines.push(`  ${label(c, 'RequestId')} ${escapeForTerminal(input.requestId)}`);
-  for (const [name, value] of Object.entries(input.fields)) {
-    lines.push(`  ${label(c, name)} ${escapeForTerminal(value)}`);
-  }
+  if (input.message) lines.push(field(c, 2, 'Message', escapeForTerminal(input.message), width));
+  if (input.requestId) lines.push(field(c, 2, 'RequestId', escapeForTerminal(input.requestId), width));
+  for (const [name, value] of Object.entries(input.fields)) lines.push(field(c, 2, name, escapeForTerminal(value), width));
   if (f.clock) {
-    const verdict = f.clock.verdict === 'likely' ? c.yellow('clock skew likely') : c.green('clock skew unlikely');
-    lines.push(`  ${label(c, 'Clock')} ${verdict}: ${escapeForTerminal(f.clock.detail)}`);
+    const verdict = f.clock.verdict === 'likely' ? 'clock skew likely' : 'clock skew unlikely';
+    const text = field(c, 2, 'Clock', `${verdict}: ${escapeForTerminal(f.clock.detail)}`, width);
+    lines.push(text.replace(verdict, f.clock.verdict === 'likely' ? c.yellow(verdict) : c.green(verdict)));
   }
-  for (const note of f.notes) lines.push(`  ${label(c, 'Note')} ${wrap(escapeForTerminal(note), 13, width)}`);
+  for (const note of f.notes) lines.push(field(c, 2, 'Note', escapeForTerminal(note), width));
   return lines;
+}
+
+/** A query that fits more codes than this starts with a summary. */
+const MANY = 10;
+
+function summaryOf(f: Finding): string {
+  const per = new Map<string, number>();
+  for (const m of f.matches) per.set(m.provider, (per.get(m.provider) ?? 0) + 1);
+  const asked = f.input.status ? `HTTP ${f.input.status}` : escapeForTerminal(f.input.code ?? f.input.message ?? 'this query');
+  const counts = [...per].map(([p, n]) => `${p} ${n}`).join(', ');
+  return `${asked} fits ${f.matches.length} codes (${counts}). Narrow it with --provider <id>, or look up the code itself.`;
 }
 
 /** A query that matched nothing, on one line: why, or what it asked. */
@@ -134,6 +163,8 @@ export function renderHuman(report: Report, options: HumanOptions): string {
     if (!query) lines.push(...renderInput(c, f, options.width, options.showFiles === true));
     // A query's notes say what the query itself was (an SDK's exception name for a status); a miss's, why it missed.
     else if (f.matches.length > 0) for (const note of f.notes) lines.push(`${label(c, 'Note')} ${wrap(escapeForTerminal(note), 11, options.width)}`, '');
+    // A query many codes fit (a bare status): how many, per provider, and how to narrow it down.
+    if (query && f.input.kind === 'status' && f.matches.length > MANY) lines.push(wrap(summaryOf(f), 0, options.width), '');
     if (f.matches.length === 0) {
       lines.push(query ? missLine(f) : `  ${c.dim('no catalog entry matches this error')}`);
       if (f.suggestions.length) lines.push(`${query ? '' : '  '}Did you mean: ${f.suggestions.map(escapeForTerminal).join(', ')}?`);
@@ -144,5 +175,6 @@ export function renderHuman(report: Report, options: HumanOptions): string {
     });
     blocks.push(lines.join('\n'));
   }
-  return blocks.length ? `${blocks.join('\n\n')}\n` : '';
+  const text = blocks.length ? `${blocks.join('\n\n')}\n` : '';
+  return options.ascii ? text.replace(/▶/g, '>').replace(/…/g, '...') : text;
 }
