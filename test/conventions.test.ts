@@ -234,3 +234,23 @@ describe('bash completion, run in bash', () => {
     expect(await offers(['errlookup', 'azure.l'])).toContain('azure.log');
   });
 });
+
+describe('--format github in CI', () => {
+  it('annotates each error at its file and line, with the count and request ID, throttling as a warning', async () => {
+    const log = write('ci.log', ['x-ms-request-id: 5c1f0d7e-601e-0042-2b5a-9bc4f1000000', 'x-ms-error-code: BlobNotFound', 'HTTP/1.1 404 The specified blob does not exist.', '', '', '', '', 'HTTP/1.1 503 Egress is over the account limit.', 'x-ms-error-code: ServerBusy', ''].join('\n'));
+    const r = await runCli(['--format', 'github', log]);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.find((l) => l.includes('BlobNotFound'))).toMatch(new RegExp(`^::error file=${log.replace(/[/.]/g, (c) => `\\${c}`)},line=1,title=errlookup%3A BlobNotFound .*Request ID: 5c1f0d7e-601e-0042-2b5a-9bc4f1000000\\.`));
+    expect(lines.find((l) => l.includes('ServerBusy'))).toMatch(/^::warning file=.*,line=8,title=errlookup%3A ServerBusy /);
+    expect(lines.at(-1)).toBe('errlookup: 2 distinct errors, 2 occurrences: BlobNotFound, ServerBusy');
+  });
+  it('never prints more error annotations than GitHub shows: the rest are grouped, and a summary ends it', async () => {
+    const codes = ['BlobNotFound', 'ContainerNotFound', 'AuthenticationFailed', 'AuthorizationFailure', 'InvalidBlobType', 'LeaseIdMissing', 'BlobAlreadyExists', 'ContainerAlreadyExists', 'InvalidRange', 'ConditionNotMet', 'AccountIsDisabled', 'InvalidResourceName'];
+    const text = codes.map((c, i) => `line ${i}\nx-ms-error-code: ${c}\nHTTP/1.1 4${String(i).padStart(2, '0')} x\n\n\n\n\n\n`).join('');
+    const r = await runCli(['--format', 'github', write('many.log', text)]);
+    const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error'));
+    expect(errors).toHaveLength(10);
+    expect(errors.at(-1)).toMatch(/^::error title=errlookup%3A 3 more errors::Not annotated one by one/);
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^errlookup: 12 distinct errors, 12 occurrences: /);
+  });
+});
