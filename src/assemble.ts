@@ -67,7 +67,8 @@ export function startsAnother(o: Occurrence, st: Statement, line: number): boole
   const { facts } = o;
   // A response that succeeded is no part of the error before it, nor the next report a part of it.
   if (st.success) return true;
-  if (o.success && (st.role === 'opens' || st.role === 'marks') && (st.status !== undefined || st.code)) return true;
+  // Nothing of an error is glued onto a response that succeeded (its headers stay with it).
+  if (o.success && (st.role === 'marks' || st.status !== undefined || st.madeUp !== undefined || !!st.code || !!st.candidates || !!st.message)) return true;
   if (st.requestId && facts.requestId) return st.requestId.trim() !== facts.requestId;
   // A marker (Traceback, "===== RESPONSE ERROR") opens a report; a second opening statement starts the next one.
   if ((st.role === 'marks' || (st.role === 'opens' && o.opened)) && hasError(o)) return true;

@@ -29,8 +29,25 @@ export interface DiagnoseOptions {
 export const MAX_FINDINGS = 500;
 /** Inputs up to this size with no recognisable error report are looked up as a whole, as a query. */
 const QUERY_FALLBACK_BYTES = 64 * 1024;
+/**
+ * A provider's host or header claims an S3 tool's error (`claimsNearby`) only this many log records
+ * before it (the debug lines of the same call: request, response, traceback); farther off, or past
+ * MAX_GAP_LINES, it is another request's.
+ */
+const CLAIM_REACH_RECORDS = 3;
 /** Clue-only lines this close after an error's last fact count as its evidence. */
 const EVIDENCE_REACH_LINES = 2;
+/**
+ * Where an application's log record starts: a level word (`INFO`, `ERROR` …), after the record's
+ * timestamp and thread if it has them (`2024-05-01T10:00:03Z INFO`, `[10:00:03] [main] WARN`), glog's
+ * `E0501 10:00:03`, or a web access-log line (`10.0.0.7 - - [01/May/2024…`). A CI runner's timestamp
+ * alone (GitHub Actions prints one before every line) starts none, nor do stack frames.
+ */
+const RECORD_START = /^(?:\[?(?:\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d[.,\d]*Z?|\d\d:\d\d:\d\d[.,\d]*)\]?\s+(?:\[[^\]\n]{1,40}\]\s+)?)?\[?(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|CRITICAL|NOTICE)\b|^[IWEF]\d{4} \d\d:\d\d|^\d{1,3}(?:\.\d{1,3}){3} \S+ \S+ \[/;
+
+/** A status that succeeded, with its reason phrase, anywhere in a line ("GET https://… 200 OK"): a request that worked. */
+const SUCCESS_REPLY = /\b(?:200 OK|201 Created|202 Accepted|204 No Content|206 Partial Content|304 Not Modified)\b/;
+
 /** Longer than any provider message: such text is not a query. */
 const MAX_QUERY_CHARS = 600;
 
@@ -96,11 +113,17 @@ export class Diagnoser {
   /** Clues of the last few lines read, for an error that starts right after them. */
   readonly #recent: { line: number; evidence: Evidence[] }[] = [];
   /** The last strong clue (a host, a header) of each provider that claims a tool's errors near it. */
-  readonly #claims = new Map<string, { line: number; evidence: Evidence }>();
+  readonly #claims = new Map<string, { line: number; records: number; evidence: Evidence }>();
+  /** How many log records (RECORD_START) have been read. */
+  #records = 0;
   /** For an error that started soon after such a clue: the clues. */
   readonly #nearby = new WeakMap<Occurrence, Evidence[]>();
   #head = '';
   #bytes = 0;
+  /** Errors that are only a status, held back: one is a finding if it is all the input says (see #flush). */
+  readonly #bare: Occurrence[] = [];
+  /** Errors that started on a log record's line (an access log's, not a response's status line). */
+  readonly #inRecord = new WeakSet<Occurrence>();
   /** For UTF-16 input (a byte-order mark first): the decoder that turns it into UTF-8, chunk by chunk. */
   #utf16: UTF16 | null | undefined;
   #dropped = 0;
@@ -133,6 +156,7 @@ export class Diagnoser {
     this.#flush();
     this.#aggregate(this.#held);
     this.#held = null;
+    if (this.#aggregates.size === 0 && this.#bare.length === 1 && this.#bytes <= QUERY_FALLBACK_BYTES) this.#aggregate(this.#bare[0]!);
     const decided = decideEach([...this.#aggregates.values()], (facts) => decideProvider(this.#r.vocabulary, this.#r.owners, facts, [...this.#documentEvidence.values()]));
     const findings: Finding[] = foldStatusless(decided).map((a) =>
       explain(this.#set, a.facts, a.decision, a.count, a.line, this.#options.provider, a.decision.protocol ? this.#r.vocabulary.protocols.get(a.decision.protocol) : undefined),
@@ -196,6 +220,16 @@ export class Diagnoser {
       lines.end();
       return;
     }
+    // A new log record ("2024-05-01T10:00:03Z INFO …", an access-log line) that says nothing of an error
+    // ends the one before it, and what the records before it named is theirs, not the next error's.
+    const record = region.body === undefined && RECORD_START.test(region.text);
+    if (record) {
+      this.#records++;
+      this.#recent.length = 0;
+      // …and so does one whose only fact is a status (an access log's 404): it is not this error's.
+      const statusOnly = statements.length > 0 && statements.every((st) => !st.code && !st.candidates && !st.requestId && !st.fields) && statements.some((st) => st.status !== undefined);
+      if ((statements.length === 0 || statusOnly) && this.#occurrence) this.#flush();
+    }
     const evidence = this.#r.clues.inText(region.text);
     for (const st of statements) if (st.fields) evidence.push(...this.#r.clues.ofFields(st.fields));
     // Clues count for the error being assembled or about to start (a request line just before its
@@ -208,10 +242,15 @@ export class Diagnoser {
     const current = this.#occurrence;
     if (current && statements.some((st) => startsAnother(current, st, region.line))) this.#flush();
     for (const st of statements) {
-      if (!this.#occurrence) this.#open(region.line);
+      if (!this.#occurrence) {
+        this.#open(region.line);
+        if (record) this.#inRecord.add(this.#occurrence!);
+      }
       addStatement(this.#occurrence!, st, region.line, this.#r.clues);
     }
-    for (const e of evidence) if (e.provider !== null && e.weight > WEIGHT.name && this.#isClaimant(e.provider)) this.#claims.set(e.provider, { line: region.line, evidence: e });
+    // A host or header of a request that succeeded claims no error after it.
+    const succeeded = statements.some((st) => st.success) || (region.body === undefined && SUCCESS_REPLY.test(region.text));
+    if (!succeeded) for (const e of evidence) if (e.provider !== null && e.weight > WEIGHT.name && this.#isClaimant(e.provider)) this.#claims.set(e.provider, { line: region.line, records: this.#records, evidence: e });
     if (evidence.length > 0) {
       this.#recent.push({ line: region.line, evidence });
       if (this.#recent.length > EVIDENCE_REACH_LINES) this.#recent.shift();
@@ -230,10 +269,17 @@ export class Diagnoser {
   #open(line: number): void {
     const o = newOccurrence(line);
     this.#occurrence = o;
-    const near = [...this.#claims.values()].filter((c) => line - c.line <= MAX_GAP_LINES).map((c) => c.evidence);
+    const near = [...this.#claims.values()].filter((c) => line - c.line <= MAX_GAP_LINES && this.#records - c.records <= CLAIM_REACH_RECORDS).map((c) => c.evidence);
     if (near.length > 0) this.#nearby.set(o, near);
     // The request line just before a response names who answered it ("HEAD https://bucket.s3.amazonaws.com/…").
     for (const r of this.#recent) if (line - r.line <= EVIDENCE_REACH_LINES) o.facts.evidence.push(...r.evidence);
+  }
+
+  /** An error that is only a status: no code, request ID, field, provider message, or clue of any provider or protocol. */
+  #bareStatus(o: Occurrence): boolean {
+    const f = o.facts;
+    if (f.code !== null || f.requestId !== null || Object.keys(f.fields).length > 0 || f.evidence.length > 0) return false;
+    return f.message === null || this.#r.lexicon.message(f.message) === null;
   }
 
   /** Whether an error with no code or status still stands: its message is a provider's, and it is more than a name's lead. */
@@ -249,6 +295,12 @@ export class Diagnoser {
     this.#occurrence = null;
     if (!o) return;
     if (!hasError(o) && !this.#standsByMessage(o)) return;
+    if (this.#bareStatus(o)) {
+      // A status with no storage evidence of its own (a web access log's 404) is no storage error, unless
+      // the whole input is one bare response (curl -I of a HEAD, not a log record): kept aside until the end says which.
+      if (this.#bare.length < 2 && !this.#inRecord.has(o)) this.#bare.push(o);
+      return;
+    }
     const held = this.#held;
     if (held && held.facts.requestId !== null && held.facts.requestId === o.facts.requestId && o.firstLine - held.lastLine <= MAX_GAP_LINES) {
       mergeOccurrences(held, o);

@@ -66,10 +66,17 @@ export function decideProvider(vocabulary: Vocabulary, owners: CodeOwners, facts
   // An error's own clues decide, even when they name only the protocol (an AWS SDK): a host elsewhere
   // in a log is another error's (a host just before it is claimed by `withNearbyClaim`).
   const named = own.some((e) => e.provider !== null);
-  let evidence: readonly Evidence[] = own.length > 0 ? own : document;
+  // With none of its own, the document's clues speak for it only if they name one provider: a log
+  // that names several (requests to S3, to Azure, to GCS) says nothing of an error that names none.
+  // (Unless only one of those it names sends the error's code: an S3 host in a log of Azure's and S3's is SlowDown's.)
+  const documentProviders = new Set(document.flatMap((e) => (e.provider !== null && e.weight > WEIGHT.name ? [e.provider] : [])));
+  const codeSenders = code !== null && documentProviders.size > 1 ? [...documentProviders].filter((p) => owners.providersOf(code).includes(p)) : [];
+  let evidence: readonly Evidence[] =
+    own.length > 0 ? own : documentProviders.size <= 1 ? document : codeSenders.length === 1 ? document.filter((e) => e.provider === codeSenders[0]) : [];
   // A request through a protocol was not answered by a provider that does not speak it (Azure's
   // GUID request IDs are sent by S3-compatible stores too).
-  const protocols = new Set(evidence.flatMap((e) => (e.speaks ? [e.speaks] : [])));
+  // (Only the error's own clues say so: a document's clues are of many requests.)
+  const protocols = new Set(own.flatMap((e) => (e.speaks ? [e.speaks] : [])));
   const speaksAll = (provider: string) => [...protocols].every((p) => vocabulary.speaks.get(provider)?.includes(p));
   if (protocols.size > 0) evidence = evidence.filter((e) => e.provider === null || speaksAll(e.provider));
   let decided = weigh(evidence);

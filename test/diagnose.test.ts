@@ -245,7 +245,8 @@ describe('statements across lines and between errors', () => {
   it.each([
     // A field line joins the error it belongs to only when it is a labelled field of its own.
     ['HEAD /bucket/a -> Status Code: 200\nGET /bucket/b failed, Error Code: NoSuchKey', ['null/NoSuchKey/null@2']],
-    ['job 1 failed, Error Code: NoSuchKey\njob 2 failed, Status Code: 503\njob 3 failed, Error Code: SlowDown', ['null/NoSuchKey/null@1', 'null/null/503@2', 'null/SlowDown/null@3']],
+    // A status with no storage evidence of its own (job 2's) is no storage error; the codes around it are.
+    ['job 1 failed, Error Code: NoSuchKey\njob 2 failed, Status Code: 503\njob 3 failed, Error Code: SlowDown', ['null/NoSuchKey/null@1', 'null/SlowDown/null@3']],
     // "HTTP response code" without a colon is s3fs's "… 403 was returned" only.
     ['INFO s3 client: will retry while the HTTP response code 503 is returned\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>', ['null/NoSuchKey/null@2']],
     ['DEBUG cache: HTTP response code 304 Not Modified, using cached copy\nnext line', []],

@@ -50,6 +50,11 @@ export interface SampleRow {
   };
   /** The same input read in other ways that must find the same: CRLF, a BOM, as bytes, in 7-byte chunks, cut short. */
   variants?: ('crlf' | 'bom' | 'bytes' | 'bytes-bom-crlf' | 'chunks' | 'cut-before-close' | 'cut-mid-element')[];
+  /**
+   * Placed among ordinary log lines (test/logs.test.ts), the findings as `provider/code/status@line`
+   * (lines of the sample), when they differ from the sample's alone; `note` says why.
+   */
+  inLog?: string[];
 }
 
 export interface Sample extends SampleRow {
