@@ -73,8 +73,8 @@ export interface Vocabulary {
   spellings: Record<FieldReader, Map<string, string>>;
   /** Clues found in the text of a line. */
   lineClues: LineClue[];
-  /** Request-ID shapes, and what each says. */
-  requestIds: { shape: RegExp; base64: RegExp | null; evidence: Evidence }[];
+  /** Request-ID shapes, and what each says; a placeholder names no request. */
+  requestIds: { shape: RegExp; base64: RegExp | null; placeholder: boolean; evidence: Evidence }[];
   /** Fields only one provider's (or one protocol's) errors carry. */
   bodyFields: { field: string; unless: RegExp | null; value: RegExp | null; evidence: Evidence }[];
   /** Codes SDKs make up for a status, normalised, and the status (0: none). */
@@ -204,7 +204,12 @@ export function compileVocabulary(source: VocabularySource, automata: readonly P
       for (const [name, field] of Object.entries(headers ?? {})) if (field) spellings[reader].set(name, field);
     }
     for (const s of r.requestIds ?? []) {
-      vocabulary.requestIds.push({ shape: new RegExp(s.shape, s.flags ?? ''), base64: s.base64 ? new RegExp(s.base64) : null, evidence: as(s.reason, WEIGHT[s.weight ?? 'requestId']) });
+      vocabulary.requestIds.push({
+        shape: new RegExp(s.shape, s.flags ?? ''),
+        base64: s.base64 ? new RegExp(s.base64) : null,
+        placeholder: s.placeholder === true,
+        evidence: as(s.reason, WEIGHT[s.weight ?? 'requestId']),
+      });
     }
     for (const b of r.bodyFields ?? []) {
       vocabulary.bodyFields.push({
