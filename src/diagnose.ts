@@ -231,7 +231,15 @@ export class Diagnoser {
       if ((statements.length === 0 || statusOnly) && this.#occurrence) this.#flush();
     }
     const evidence = this.#r.clues.inText(region.text);
-    for (const st of statements) if (st.fields) evidence.push(...this.#r.clues.ofFields(st.fields));
+    for (const st of statements) {
+      if (st.fields) evidence.push(...this.#r.clues.ofFields(st.fields));
+      // A placeholder in a request ID's place (the same in every body) says who answered, not which request.
+      const placeholder = st.requestId ? this.#r.clues.ofPlaceholder(st.requestId) : null;
+      if (placeholder) {
+        evidence.push(placeholder);
+        delete st.requestId;
+      }
+    }
     // Clues count for the error being assembled or about to start (a request line just before its
     // response), and for the document as a whole while its first MiB is read.
     const inReach = this.#occurrence !== null && region.line - this.#occurrence.lastLine <= EVIDENCE_REACH_LINES;

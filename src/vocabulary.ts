@@ -73,8 +73,8 @@ export interface Vocabulary {
   spellings: Record<FieldReader, Map<string, string>>;
   /** Clues found in the text of a line. */
   lineClues: LineClue[];
-  /** Request-ID shapes, and what each says. */
-  requestIds: { shape: RegExp; base64: RegExp | null; evidence: Evidence }[];
+  /** Request-ID shapes, and what each says; a placeholder names no request. */
+  requestIds: { shape: RegExp; base64: RegExp | null; placeholder: boolean; evidence: Evidence }[];
   /** Fields only one provider's (or one protocol's) errors carry. */
   bodyFields: { field: string; unless: RegExp | null; value: RegExp | null; evidence: Evidence }[];
   /** Codes SDKs make up for a status, normalised, and the status (0: none). */
@@ -126,6 +126,9 @@ export interface LineClueSource {
   evidence: Evidence;
 }
 
+/** Where a header's name starts: at a word's start, or after a line break a client printed escaped (`\r\nServer: …` in a Go HTTP trace). */
+const HEADER_START = '(?:\\b|(?<=\\\\[rnt]))';
+
 /** The line clues of a provider (`owner`), or of a protocol (no owner; every clue `speaks` it). */
 function lineCluesOf(owner: string | null, protocol: string | undefined, r: Recognise, fields: Record<string, FieldSpellings>): LineClueSource[] {
   const clues: LineClueSource[] = [];
@@ -139,7 +142,7 @@ function lineCluesOf(owner: string | null, protocol: string | undefined, r: Reco
   };
   for (const h of r.hosts ?? []) add(h.pattern, h.flags ?? '', h.reason, 'host', h.speaks);
   const headers = Object.keys(r.headers ?? {});
-  if (headers.length > 0) add(`\\b(?:${headers.map(escapeRegExp).join('|')})\\b`, 'i', headerReason(headers), 'header', undefined, headers);
+  if (headers.length > 0) add(`${HEADER_START}(?:${headers.map(escapeRegExp).join('|')})\\b`, 'i', headerReason(headers), 'header', undefined, headers);
   for (const prefix of r.headerPrefixes ?? []) {
     // Any other header with the prefix: one a message names ("x-cos-acl value invalid") says less, and
     // one on a request line of curl -v ("> x-cos-storage-class: …") says only what the client sent.
@@ -148,7 +151,7 @@ function lineCluesOf(owner: string | null, protocol: string | undefined, r: Reco
   }
   if (r.server?.length) {
     // The value of a Server header, however it was printed: `Server: X`, `'Server': 'X'`, `"server":"X"`, `Server: [X]`.
-    add(`\\bserver["']?\\s*[:=]\\s*["'\\[]?(?:${r.server.map(escapeRegExp).join('|')})\\b`, 'i', `Server: ${r.server[0]}`, 'server', undefined, ['server']);
+    add(`${HEADER_START}server["']?\\s*[:=]\\s*["'\\[]?(?:${r.server.map(escapeRegExp).join('|')})\\b`, 'i', `Server: ${r.server[0]}`, 'server', undefined, ['server']);
   }
   for (const t of r.texts ?? []) add(t.pattern, t.flags ?? '', t.reason, t.weight ?? 'body', t.speaks);
   for (const n of r.names ?? []) add(n.words.map(wordPattern).join('|'), '', n.reason, 'name', n.speaks, n.words.map((w) => w.toLowerCase()));
@@ -201,7 +204,12 @@ export function compileVocabulary(source: VocabularySource, automata: readonly P
       for (const [name, field] of Object.entries(headers ?? {})) if (field) spellings[reader].set(name, field);
     }
     for (const s of r.requestIds ?? []) {
-      vocabulary.requestIds.push({ shape: new RegExp(s.shape, s.flags ?? ''), base64: s.base64 ? new RegExp(s.base64) : null, evidence: as(s.reason, WEIGHT[s.weight ?? 'requestId']) });
+      vocabulary.requestIds.push({
+        shape: new RegExp(s.shape, s.flags ?? ''),
+        base64: s.base64 ? new RegExp(s.base64) : null,
+        placeholder: s.placeholder === true,
+        evidence: as(s.reason, WEIGHT[s.weight ?? 'requestId']),
+      });
     }
     for (const b of r.bodyFields ?? []) {
       vocabulary.bodyFields.push({

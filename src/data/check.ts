@@ -89,6 +89,7 @@ function checkRecognise(fail: Fail, raw: unknown): void {
     if (c.base64 !== undefined) checkPattern(fail, `recognise.requestIds ${i} base64`, c.base64);
     if (!isText(c.reason)) fail(`recognise.requestIds ${i}: missing reason`);
     if (!isText(c.sample)) fail(`recognise.requestIds ${i}: needs a sample of the shape`);
+    if (c.placeholder !== undefined && typeof c.placeholder !== 'boolean') fail(`recognise.requestIds ${i}: placeholder must be true or false`);
   }
   for (const [i, c] of list('names').entries()) if (!isTexts(c.words) || !isText(c.reason)) fail(`recognise.names ${i}: needs words and a reason`);
   for (const [i, c] of list('bodyFields').entries()) {

@@ -52,6 +52,8 @@ export interface RequestIdShape {
   /** The ID is base64, and decoded it has this shape. */
   base64?: string;
   weight?: ClueWeight;
+  /** A fixed value the server writes in place of a request ID (the same in every body): it names the provider, never a request. */
+  placeholder?: boolean;
 }
 
 export interface Recognise {

@@ -13,6 +13,8 @@ export interface ClueFinder {
   inText(text: string): Evidence[];
   /** What a request ID's shape says: a GUID is Azure's, base64 of `<hex>_<hex>_…` COS's. */
   ofRequestId(requestId: string): Evidence | null;
+  /** What a value printed as a request ID says when it is a placeholder that names no request, or null. */
+  ofPlaceholder(requestId: string): Evidence | null;
   /** What the fields an error carries say: an AuthenticationErrorDetail is Azure's, a TraceId COS's. */
   ofFields(fields: Record<string, string>): Evidence[];
   /** The table that tests the clues' hints (the build packs its automaton). */
@@ -25,6 +27,15 @@ export function makeClueFinder(vocabulary: Vocabulary): ClueFinder {
   const needs = clues.map((c) => table.add(c.hints, true));
   // Most lines hold no clue's literal: then, unless some clue needs none, nothing more is looked for.
   const always = clues.some((c) => c.hints.length === 0);
+  const shapeOf = (requestId: string) => {
+    const id = requestId.trim();
+    for (const r of vocabulary.requestIds) {
+      if (!r.shape.test(id)) continue;
+      if (r.base64 && !r.base64.test(Buffer.from(id, 'base64').toString('latin1'))) continue;
+      return r;
+    }
+    return null;
+  };
   return {
     hints: table,
     inText(text) {
@@ -43,13 +54,11 @@ export function makeClueFinder(vocabulary: Vocabulary): ClueFinder {
       return found;
     },
     ofRequestId(requestId) {
-      const id = requestId.trim();
-      for (const r of vocabulary.requestIds) {
-        if (!r.shape.test(id)) continue;
-        if (r.base64 && !r.base64.test(Buffer.from(id, 'base64').toString('latin1'))) continue;
-        return r.evidence;
-      }
-      return null;
+      return shapeOf(requestId)?.evidence ?? null;
+    },
+    ofPlaceholder(requestId) {
+      const shape = shapeOf(requestId);
+      return shape?.placeholder ? shape.evidence : null;
     },
     ofFields(fields) {
       const found: Evidence[] = [];
